@@ -1,0 +1,13 @@
+"""gradkit: derivatives of sampled data.
+
+Exact drop-ins for ``torch.gradient`` and ``numpy.gradient``
+(:mod:`gradkit.compat`), plus any derivative order and accuracy, non-uniform
+grids everywhere, periodic boundaries, and an explanation of every number.
+"""
+
+from .derivatives import derivative, gradient
+from .stencils import weights
+from . import compat
+
+__all__ = ["gradient", "derivative", "weights", "compat"]
+__version__ = "0.1.0"

@@ -1,0 +1,366 @@
+"""The arguments layer: every entry point's arguments become one AxisSpec per axis.
+
+All validation and every error message live here, so ``gradient``,
+``derivative``, ``explain`` and the torch/numpy drop-ins fail the same way:
+the message names the argument, shows the value received and says what was
+expected.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from numpy.exceptions import AxisError
+
+from . import stencils
+from ._arrays import to_host_float64
+
+__all__ = [
+    "AxisSpec",
+    "SpacingEntry",
+    "check_nonnegative_int",
+    "check_positive_int",
+    "check_boundary",
+    "normalize_dims",
+    "torch_style_spacing",
+    "numpy_style_spacing",
+    "per_axis",
+    "make_specs",
+]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def check_nonnegative_int(value: Any, name: str, func: str = "gradkit") -> int:
+    """``value`` as an int >= 0, or a TypeError/ValueError naming ``name``."""
+    if not _is_int(value):
+        raise TypeError(f"{func}: {name} must be a non-negative integer, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{func}: {name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def check_positive_int(value: Any, name: str, func: str = "gradkit", hint: str = "") -> int:
+    """``value`` as an int >= 1, or a TypeError/ValueError naming ``name``."""
+    if not _is_int(value):
+        raise TypeError(f"{func}: {name} must be a positive integer{hint}, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{func}: {name} must be a positive integer{hint}, got {value!r}")
+    return int(value)
+
+
+def check_boundary(boundary: Any, func: str) -> str:
+    if not isinstance(boundary, str) or boundary not in stencils.BOUNDARIES:
+        allowed = ", ".join(repr(b) for b in stencils.BOUNDARIES)
+        raise ValueError(f"{func}: boundary must be one of {allowed}, got {boundary!r}")
+    return boundary
+
+
+def normalize_dims(dim: Any, ndim: int, func: str, name: str = "dim") -> tuple[int, ...]:
+    """Normalise None / int / sequence of ints to a tuple of axes in the given order.
+
+    Raises ``TypeError`` for non-integers, ``numpy.exceptions.AxisError`` (an
+    ``IndexError`` and a ``ValueError``) for axes out of range and
+    ``ValueError`` for repeated axes.
+    """
+    if dim is None:
+        return tuple(range(ndim))
+    single = _is_int(dim)
+    if single:
+        items = [dim]
+    elif isinstance(dim, (list, tuple)):
+        items = list(dim)
+    else:
+        raise TypeError(
+            f"{func}: {name} must be None, an integer or a sequence of integers, got {dim!r}"
+        )
+    axes = []
+    for d in items:
+        if not _is_int(d):
+            raise TypeError(f"{func}: {name} must contain integers only, got {d!r} in {dim!r}")
+        if not -ndim <= d < ndim:
+            if ndim == 0:
+                expected = "the input is 0-dimensional and has no dims"
+            else:
+                expected = f"expected a value in [{-ndim}, {ndim - 1}] for a {ndim}-D input"
+            raise AxisError(f"{func}: {name}={d} is out of range; {expected}")
+        a = int(d) % ndim
+        if a in axes:
+            raise ValueError(
+                f"{func}: {name} {dim!r} names dim {a} more than once; each dim may appear once"
+            )
+        axes.append(a)
+    return tuple(axes)
+
+
+# ---------------------------------------------------------------------------
+# Spacing
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SpacingEntry:
+    """The spacing of one axis: a uniform step, or coordinates (float64, host)."""
+
+    step: float | complex | None
+    coords: np.ndarray | None
+    raw: Any  # what the caller passed (used for the torch dtype rule)
+
+
+def _ndim(value: Any) -> int | None:
+    """The number of dimensions of an array-like, or None for non-arrays."""
+    if isinstance(value, (str, bytes)):
+        return None
+    if hasattr(value, "ndim") and hasattr(value, "shape"):
+        return int(value.ndim)
+    if isinstance(value, (list, tuple)):
+        return int(np.ndim(np.asarray(value, dtype=object)))
+    return 0 if isinstance(value, numbers.Number) else None
+
+
+def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
+    if isinstance(value, (bool, np.bool_)) or (hasattr(value, "dtype") and str(value.dtype) == "bool"):
+        raise TypeError(f"{func}: {name} must be a number, got the boolean {value!r}")
+    if hasattr(value, "ndim") and getattr(value, "ndim") == 0 and not isinstance(value, numbers.Number):
+        if hasattr(value, "item"):
+            value = value.item()
+    if not isinstance(value, numbers.Number):
+        raise TypeError(
+            f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
+        )
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{func}: {name} must be a number, got the boolean {value!r}")
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        h: float | complex = complex(value)
+        finite = math.isfinite(h.real) and math.isfinite(h.imag)
+    else:
+        h = float(value)
+        finite = math.isfinite(h)
+    if not finite:
+        raise ValueError(f"{func}: {name} must be finite, got {value!r}")
+    if h == 0:
+        raise ValueError(f"{func}: {name} must be non-zero, got {value!r}")
+    return h
+
+
+def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> np.ndarray:
+    x = to_host_float64(value, func, name)
+    if x.ndim != 1:
+        raise ValueError(
+            f"{func}: {name} must be a scalar or 1-D coordinates, got an array of shape {x.shape}"
+        )
+    if len(x) != n:
+        raise ValueError(
+            f"{func}: {name} has {len(x)} coordinates but dim {axis} has {n} samples; "
+            "give one coordinate per sample"
+        )
+    bad = np.flatnonzero(~np.isfinite(x))
+    if len(bad):
+        raise ValueError(
+            f"{func}: {name} must be finite, but coordinate {bad[0]} is {x[bad[0]]!r}"
+        )
+    order = np.argsort(x, kind="stable")
+    same = np.flatnonzero(np.diff(x[order]) == 0)
+    if len(same):
+        i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
+        raise ValueError(
+            f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
+            f"are both {x[i]!r}"
+        )
+    return x
+
+
+def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
+    nd = _ndim(value)
+    if nd == 0:
+        return SpacingEntry(_scalar_spacing(value, func, name), None, value)
+    if nd is None:
+        raise TypeError(
+            f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
+        )
+    return SpacingEntry(None, _coordinates(value, n, axis, func, name), value)
+
+
+def torch_style_spacing(
+    spacing: Any, axes: Sequence[int], shape: Sequence[int], dim_given: bool, func: str
+) -> list[SpacingEntry]:
+    """``spacing`` as torch.gradient takes it (plus mixes, plus bare coordinates for one dim)."""
+    if spacing is None:
+        spacing = 1.0
+    nd = _ndim(spacing)
+    if isinstance(spacing, (list, tuple)):
+        items = list(spacing)
+        if len(items) != len(axes):
+            if dim_given:
+                why = f"one entry per dim in dim (got {len(axes)} dims)"
+            else:
+                why = f"one entry per dim of the {len(shape)}-D input, since dim was not given"
+            raise TypeError(
+                f"{func}: spacing must be a scalar or a sequence with {why}, "
+                f"but got a sequence of length {len(items)}"
+            )
+    elif nd == 0:
+        items = [spacing] * len(axes)
+    elif nd == 1 and len(axes) == 1:
+        items = [spacing]  # bare coordinates for the one differentiated dim
+    elif nd is None:
+        raise TypeError(
+            f"{func}: spacing must be a number, a sequence of numbers or a sequence of 1-D "
+            f"coordinate arrays, got {type(spacing).__name__} {spacing!r}"
+        )
+    else:
+        raise TypeError(
+            f"{func}: spacing is an array of shape {tuple(np.shape(spacing))}; for "
+            f"{len(axes)} dims pass a tuple with one scalar or 1-D coordinate array per dim"
+        )
+    return [
+        _entry(v, shape[a], a, func, f"spacing[{k}]" if isinstance(spacing, (list, tuple)) else "spacing")
+        for k, (v, a) in enumerate(zip(items, axes))
+    ]
+
+
+def numpy_style_spacing(
+    varargs: Sequence[Any], axes: Sequence[int], shape: Sequence[int], func: str
+) -> list[SpacingEntry]:
+    """``*varargs`` as numpy.gradient takes them."""
+    if len(varargs) == 0:
+        return [SpacingEntry(1.0, None, 1.0) for _ in axes]
+    if len(varargs) == 1 and _ndim(varargs[0]) == 0:
+        return [_entry(varargs[0], shape[a], a, func, "varargs[0]") for a in axes]
+    if len(varargs) != len(axes):
+        raise TypeError(
+            f"{func}: invalid number of spacing arguments: expected none, one scalar, or "
+            f"{len(axes)} (one per differentiated axis), got {len(varargs)}"
+        )
+    return [_entry(v, shape[a], a, func, f"varargs[{k}]") for k, (v, a) in enumerate(zip(varargs, axes))]
+
+
+def per_axis(value: Any, axes: Sequence[int], func: str, name: str) -> list[Any]:
+    """A scalar setting repeated for every axis, or a sequence with one per axis."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != len(axes):
+            raise ValueError(
+                f"{func}: {name} must be a single value or one per differentiated axis "
+                f"({len(axes)}), got {len(value)} values: {value!r}"
+            )
+        return list(value)
+    return [value] * len(axes)
+
+
+# ---------------------------------------------------------------------------
+# Axis specs
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AxisSpec:
+    """Everything the stencil layer needs to know about one differentiated axis."""
+
+    axis: int
+    n: int
+    spacing: SpacingEntry
+    order: int = 1
+    accuracy: int = 2
+    edge_order: int = 1
+    boundary: str = "one-sided"
+    period: float | None = None
+
+    def plan(self) -> stencils.AxisPlan:
+        return stencils.plan_axis(
+            self.n,
+            order=self.order,
+            accuracy=self.accuracy,
+            edge_order=self.edge_order,
+            boundary=self.boundary,
+            step=self.spacing.step,
+            coords=self.spacing.coords,
+            period=self.period,
+        )
+
+
+def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str) -> float | None:
+    if period is None:
+        if entry.coords is not None:
+            d = np.diff(entry.coords)
+            if len(d) and np.all(d == d[0]):
+                return None  # uniform coordinates: the period is n * step
+            raise ValueError(
+                f"{func}: boundary='periodic' with coordinates that are not exactly evenly spaced along dim {axis} "
+                "needs period= (the length of one period, e.g. x[-1] - x[0] + last step)"
+            )
+        return None
+    p = _scalar_spacing(period, func, "period")
+    if isinstance(p, complex):
+        raise TypeError(f"{func}: period must be a real number, got {period!r}")
+    if entry.coords is None:
+        # A uniform grid's period is n * step; anything else is a mistake.
+        expected = abs(n * entry.step)
+        if not math.isclose(abs(p), expected, rel_tol=1e-9):
+            raise ValueError(
+                f"{func}: period={period!r} does not match the uniform grid along dim {axis}: "
+                f"{n} samples with spacing {entry.step!r} repeat every {expected!r}"
+            )
+        return None
+    x = entry.coords
+    increasing = np.all(np.diff(x) > 0)
+    decreasing = np.all(np.diff(x) < 0)
+    if not (increasing or decreasing):
+        raise ValueError(
+            f"{func}: boundary='periodic' needs monotonic coordinates along dim {axis}"
+        )
+    span = abs(x[-1] - x[0])
+    if abs(p) <= span:
+        raise ValueError(
+            f"{func}: period={period!r} must exceed the span of the coordinates along dim "
+            f"{axis} ({span!r}), since the first sample repeats one period after the first"
+        )
+    return p if increasing else -abs(p)
+
+
+def make_specs(
+    shape: Sequence[int],
+    axes: Sequence[int],
+    entries: Sequence[SpacingEntry],
+    *,
+    func: str,
+    order: Any = 1,
+    accuracy: Any = 2,
+    edge_order: Any = None,
+    boundary: Any = "one-sided",
+    period: Any = None,
+    default_edge_order=None,
+) -> list[AxisSpec]:
+    """Validate the scheme settings and build one AxisSpec per axis.
+
+    ``edge_order=None`` takes ``default_edge_order(accuracy)``.
+    """
+    orders = [check_nonnegative_int(o, "order", func) for o in per_axis(order, axes, func, "order")]
+    accuracy = check_positive_int(accuracy, "accuracy", func, " (1, 2, 3, ...; 2 is torch's)")
+    boundary = check_boundary(boundary, func)
+    if edge_order is None:
+        edge_order = default_edge_order(accuracy) if default_edge_order else accuracy
+    else:
+        edge_order = check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
+    periods = per_axis(period, axes, func, "period")
+    specs = []
+    for a, entry, o, p in zip(axes, entries, orders, periods):
+        n = shape[a]
+        if boundary == "periodic":
+            p = _check_period(p, entry, a, n, func)
+        elif p is not None:
+            raise ValueError(f"{func}: period is only used with boundary='periodic', got period={p!r}")
+        uniform = entry.coords is None
+        need = stencils.points_needed(o, accuracy, edge_order, boundary, uniform)
+        if n < need:
+            if boundary == "periodic":
+                what = f"a periodic derivative of order {o} with accuracy {accuracy}"
+            else:
+                what = f"a derivative of order {o} with edge_order={edge_order}"
+            raise ValueError(
+                f"{func}: dim {a} has {n} sample{'s' if n != 1 else ''}, but {what} needs at "
+                f"least {need} samples along it"
+            )
+        specs.append(AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p))
+    return specs

@@ -1,0 +1,148 @@
+"""Which array library an input belongs to, and the dtype rules of each entry point.
+
+Nothing here imports a framework the caller has not imported already: torch
+is only looked at through the array it handed us.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import array_api_compat
+
+__all__ = ["Operand", "as_operand", "to_host_float64", "is_torch"]
+
+
+def is_torch(x: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+@dataclass
+class Operand:
+    """The data to differentiate, with its namespace and dtype class."""
+
+    array: Any  # the array in its own library (never written to)
+    xp: Any  # its array-API namespace (array_api_compat wrapper)
+    kind: str  # "integer", "real", "complex"
+    is_numpy: bool
+
+    @property
+    def dtype(self):
+        return self.array.dtype
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.array.shape)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.array.shape)
+
+    def default_float(self, complex_: bool = False):
+        info = self.xp.__array_namespace_info__()
+        key = "complex floating" if complex_ else "real floating"
+        return info.default_dtypes(device=array_api_compat.device(self.array))[key]
+
+    def complex_of(self, real_dtype):
+        xp = self.xp
+        return xp.complex64 if real_dtype == xp.float32 else xp.complex128
+
+    def real_of(self, dtype):
+        """The real floating dtype of the same precision as ``dtype``."""
+        xp = self.xp
+        if not xp.isdtype(dtype, "complex floating"):
+            return dtype
+        if dtype == xp.complex64:
+            return xp.float32
+        if dtype == xp.complex128:
+            return xp.float64
+        return np.finfo(dtype).dtype  # NumPy's clongdouble
+
+    def is_half(self, dtype) -> bool:
+        return self.xp.isdtype(dtype, "real floating") and self.xp.finfo(dtype).bits < 32
+
+
+def as_operand(f: Any, func: str) -> Operand:
+    """Classify ``f``; array-likes that belong to no array library become NumPy arrays.
+
+    Raises ``TypeError`` for boolean, string, datetime and other non-numeric data.
+    """
+    if array_api_compat.is_array_api_obj(f) and not isinstance(f, np.generic):
+        arr = f
+    else:
+        try:
+            arr = np.asarray(f)
+        except Exception as exc:  # ragged lists and the like
+            raise TypeError(
+                f"{func}: f must be an array or nested sequence of numbers, "
+                f"got {type(f).__name__} ({exc})"
+            ) from None
+    is_numpy = isinstance(arr, np.ndarray)
+    if is_numpy and arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{func}: f has dtype object and its elements are not all numbers; "
+                "expected numeric data"
+            ) from None
+    if is_numpy and arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{func}: f has dtype {arr.dtype}, expected integer, floating or complex data"
+        )
+    xp = array_api_compat.array_namespace(arr)
+    dtype = arr.dtype
+    if xp.isdtype(dtype, "bool"):
+        raise TypeError(
+            f"{func}: f has boolean dtype {dtype}; a derivative needs numbers "
+            "(convert with f.astype(float) or similar)"
+        )
+    if xp.isdtype(dtype, "integral"):
+        kind = "integer"
+    elif xp.isdtype(dtype, "complex floating"):
+        kind = "complex"
+    elif xp.isdtype(dtype, "real floating"):
+        kind = "real"
+    else:
+        raise TypeError(f"{func}: f has dtype {dtype}, expected integer, floating or complex data")
+    return Operand(arr, xp, kind, is_numpy)
+
+
+def to_host_float64(x: Any, func: str, name: str) -> np.ndarray:
+    """Coordinates as a float64 NumPy array on the host (a copy when needed).
+
+    Integers are converted exactly (up to 2**53); booleans, complex numbers,
+    datetimes and non-numbers raise ``TypeError``.
+    """
+    if is_torch(x):
+        x = x.detach().cpu().resolve_conj().resolve_neg().numpy()
+    elif hasattr(x, "get") and type(x).__module__.startswith("cupy"):
+        x = x.get()
+    try:
+        arr = np.asarray(x)
+    except Exception:
+        raise TypeError(f"{func}: {name} must be a sequence of real numbers, got {x!r}") from None
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{func}: {name} must contain real numbers only, got {x!r}"
+            ) from None
+    if arr.dtype.kind == "b":
+        raise TypeError(f"{func}: {name} has boolean dtype; coordinates must be real numbers")
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"{func}: {name} has complex dtype {arr.dtype}; coordinates must be real numbers "
+            "(a complex scalar spacing is allowed)"
+        )
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{func}: {name} has dtype {arr.dtype}; coordinates must be real numbers "
+            "(convert datetimes to numbers first)"
+        )
+    return arr.astype(np.float64)

@@ -1,0 +1,1 @@
+"""Kernels apply a stencil plan along one axis; :mod:`.dispatch` picks one."""

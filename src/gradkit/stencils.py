@@ -1,0 +1,437 @@
+"""Finite-difference stencils: the one source of truth for weights.
+
+Every number gradkit returns is a weighted sum of neighbouring samples,
+
+    out[i] = sum_k  w[i, k] * f[i + o[i, k]]
+
+This module computes the offsets ``o`` and weights ``w``; the kernels only
+apply them and :mod:`gradkit.explain` only reads them.
+
+Weights come from Fornberg's recurrence (B. Fornberg, "Generation of finite
+difference formulas on arbitrarily spaced grids", Math. Comp. 51, 1988). It
+gives the weights of the derivative of the interpolating polynomial through
+any set of distinct points, for any derivative order, without solving a
+Vandermonde system. On uniform grids the weights are computed in exact
+rational arithmetic and rounded once; on coordinate grids they are computed
+in float64, one stencil row per output point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+__all__ = [
+    "weights",
+    "AxisPlan",
+    "StencilBlock",
+    "plan_axis",
+    "interior_width",
+    "edge_width",
+    "points_needed",
+    "BOUNDARIES",
+]
+
+#: Boundary treatments the planner knows.
+BOUNDARIES = ("one-sided", "periodic")
+
+
+# ---------------------------------------------------------------------------
+# Fornberg's recurrence
+# ---------------------------------------------------------------------------
+def _fornberg(x: np.ndarray, order: int) -> np.ndarray:
+    """Weights of the ``order``-th derivative at 0 from samples at ``x``.
+
+    Vectorised over stencils: ``x`` has shape ``(m, N)``, column ``p`` being
+    the ``m`` distinct positions of stencil ``p`` relative to its evaluation
+    point. Works on float64 arrays and on object arrays of
+    :class:`fractions.Fraction` (exact arithmetic) alike. Returns the weights
+    with the same shape as ``x``.
+    """
+    m, n_stencils = x.shape
+    c = np.zeros((order + 1, m, n_stencils), dtype=x.dtype)
+    if x.dtype == object:
+        c[...] = Fraction(0)
+    c[0, 0] = 1
+    prod_prev = 1  # product of (x_i - x_j) over j < i, for the previous i
+    for i in range(1, m):
+        top = min(i, order)
+        prod = 1
+        for j in range(i):
+            gap = x[i] - x[j]
+            prod = prod * gap
+            if j == i - 1:
+                # The new node i, built from node i-1 before that node is updated.
+                ratio = prod_prev / prod
+                for k in range(top, 0, -1):
+                    c[k, i] = ratio * (k * c[k - 1, i - 1] - x[i - 1] * c[k, i - 1])
+                c[0, i] = -ratio * x[i - 1] * c[0, i - 1]
+            for k in range(top, 0, -1):
+                c[k, j] = (x[i] * c[k, j] - k * c[k - 1, j]) / gap
+            c[0, j] = x[i] * c[0, j] / gap
+        prod_prev = prod
+    return c[order]
+
+
+def weights(points: Sequence[float], order: int = 1, at: float = 0.0) -> np.ndarray:
+    """Finite-difference weights for samples at arbitrary distinct positions.
+
+    Returns ``w`` such that ``sum(w * f(points))`` approximates the
+    ``order``-th derivative of ``f`` at ``at``; it is the ``order``-th
+    derivative at ``at`` of the polynomial interpolating the samples.
+
+    Parameters
+    ----------
+    points : sequence of float
+        Distinct sample positions (any order, any spacing).
+    order : int, default 1
+        Derivative order, ``0 <= order < len(points)``.
+    at : float, default 0.0
+        Where the derivative is evaluated.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 weights, one per point, in the order of ``points``.
+
+    Examples
+    --------
+    >>> import gradkit
+    >>> gradkit.weights([-1, 0, 1])
+    array([-0.5,  0. ,  0.5])
+    >>> gradkit.weights([-1, 0, 1], order=2)
+    array([ 1., -2.,  1.])
+    """
+    from ._args import check_nonnegative_int
+
+    order = check_nonnegative_int(order, "order")
+    try:
+        x = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"weights(): points must be a sequence of real numbers, got {points!r}"
+        ) from None
+    if x.ndim != 1:
+        raise ValueError(f"weights(): points must be 1-D, got an array of shape {x.shape}")
+    if isinstance(at, (bool, np.bool_)) or not isinstance(at, (int, float, np.integer, np.floating)):
+        raise TypeError(f"weights(): at must be a real number, got {at!r}")
+    if not np.all(np.isfinite(x)) or not math.isfinite(float(at)):
+        raise ValueError("weights(): points and at must be finite")
+    if len(x) <= order:
+        raise ValueError(
+            f"weights(): a derivative of order {order} needs at least {order + 1} points, "
+            f"got {len(x)}"
+        )
+    if len(np.unique(x)) != len(x):
+        raise ValueError(f"weights(): points must be distinct, got {x.tolist()}")
+    # Work relative to `at` and scaled to unit size: the recurrence is then
+    # independent of where and how large the stencil is.
+    return _scaled_fornberg((x - at)[:, None], order)[:, 0]
+
+
+def _exact_unit_weights(offsets: tuple[int, ...], order: int) -> np.ndarray:
+    """Weights for integer offsets on a unit grid, exact then rounded once."""
+    x = np.array([[Fraction(o)] for o in offsets], dtype=object)
+    return np.array([float(v) for v in _fornberg(x, order)[:, 0]], dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------
+# Stencil widths
+# ---------------------------------------------------------------------------
+def interior_width(order: int, accuracy: int, uniform: bool) -> int:
+    """Number of points of the centred stencil used away from the edges.
+
+    On a uniform grid a centred stencil of ``2*ceil(order/2) - 1 + accuracy``
+    points (accuracy rounded up to even) has the requested accuracy thanks to
+    its symmetry. On a non-uniform grid that symmetry is gone and ``m``
+    points only guarantee accuracy ``m - order``, so ``order + accuracy``
+    points are used, plus one where needed to keep the stencil centred.
+    """
+    if order == 0:
+        return 1
+    if uniform:
+        even_accuracy = accuracy + (accuracy % 2)
+        return 2 * ((order + 1) // 2) - 1 + even_accuracy
+    width = order + accuracy
+    return width + 1 if width % 2 == 0 else width
+
+
+def edge_width(order: int, edge_order: int) -> int:
+    """Points of the off-centre stencil used near a one-sided edge."""
+    if order == 0:
+        return 1
+    return order + edge_order
+
+
+def points_needed(order: int, accuracy: int, edge_order: int, boundary: str, uniform: bool) -> int:
+    """Fewest samples an axis needs for the requested scheme."""
+    if boundary == "periodic":
+        return interior_width(order, accuracy, uniform)
+    return edge_width(order, edge_order)
+
+
+# ---------------------------------------------------------------------------
+# Plans
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class StencilBlock:
+    """One stencil applied to the contiguous output points ``start:stop``.
+
+    Output point ``i`` reads samples ``i + offsets[k]`` (modulo the axis
+    length on a periodic axis). ``weights`` has shape ``(len(offsets),)``
+    when all points share it, or ``(len(offsets), stop - start)`` when every
+    point has its own weights (coordinate grids): ``weights[k]`` then holds
+    the weight of offset ``k`` for each point.
+    """
+
+    start: int
+    stop: int
+    offsets: tuple[int, ...]
+    weights: np.ndarray
+    kind: str  # "central", "forward", "backward", "off-centre", "periodic"
+
+    @property
+    def shared(self) -> bool:
+        return self.weights.ndim == 1
+
+    def row(self, i: int) -> np.ndarray:
+        """Weights of output point ``i`` (unscaled)."""
+        return self.weights if self.shared else self.weights[:, i - self.start]
+
+
+@dataclass(frozen=True, eq=False)
+class AxisPlan:
+    """Everything needed to differentiate along one axis.
+
+    ``blocks`` cover ``0..n-1`` in order. Weights are for a unit step when
+    ``step`` is not None (the kernels divide the sum by ``step**order``), and
+    already in coordinate units when ``coords`` were given.
+    """
+
+    n: int
+    order: int
+    accuracy: int
+    edge_order: int
+    boundary: str
+    step: float | complex | None
+    coords: np.ndarray | None
+    period: float | None
+    blocks: tuple[StencilBlock, ...]
+
+    @property
+    def periodic(self) -> bool:
+        return self.boundary == "periodic"
+
+    @property
+    def uniform(self) -> bool:
+        return self.step is not None
+
+    @property
+    def divisor(self) -> float | complex:
+        """What the weighted sum is divided by (``step**order``, or 1)."""
+        return 1.0 if self.step is None or self.order == 0 else self.step**self.order
+
+    def block_of(self, i: int) -> StencilBlock:
+        for block in self.blocks:
+            if block.start <= i < block.stop:
+                return block
+        raise IndexError(f"point {i} is outside an axis of length {self.n}")
+
+    def stencil(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sample indices and effective weights (divisor applied) of point ``i``."""
+        block = self.block_of(i)
+        idx = np.array([i + o for o in block.offsets])
+        if self.periodic:
+            idx %= self.n
+        return idx, block.row(i) / self.divisor
+
+    def max_radius(self) -> int:
+        return max(max(abs(o) for o in b.offsets) for b in self.blocks)
+
+
+def _centred_offsets(width: int) -> tuple[int, ...]:
+    r = (width - 1) // 2
+    return tuple(range(-r, width - r))
+
+
+def _edge_window_start(i: int, width: int, n: int) -> int:
+    """First index of the most centred window of ``width`` points holding ``i``."""
+    return min(max(i - (width - 1) // 2, 0), n - width)
+
+
+def _kind_of(offsets: tuple[int, ...], periodic: bool) -> str:
+    if periodic:
+        return "periodic"
+    lo, hi = offsets[0], offsets[-1]
+    if lo == 0:
+        return "forward"
+    if hi == 0:
+        return "backward"
+    if lo == -hi:
+        return "central"
+    return "off-centre"
+
+
+def _drop_zero_weights(offsets: tuple[int, ...], w: np.ndarray) -> tuple[tuple[int, ...], np.ndarray]:
+    """Remove exactly-zero weights, so a NaN never reaches a point that does not use it."""
+    keep = w != 0
+    if keep.all():
+        return offsets, w
+    return tuple(o for o, k in zip(offsets, keep) if k), w[keep]
+
+
+def _one_sided_blocks(n, width, ew, edge_row, interior_block) -> list[StencilBlock]:
+    """Centred stencils where they fit, off-centre windows of ``ew`` points elsewhere.
+
+    ``edge_row(i, s)`` gives the weights of point ``i`` from the window of
+    samples ``s..s+ew-1``; ``interior_block(start, stop, offsets)`` the block
+    of centred stencils.
+    """
+    offsets = _centred_offsets(width)
+    r = (width - 1) // 2
+    n_left = min(r, n)
+
+    def edge_block(i):
+        s = _edge_window_start(i, ew, n)
+        offs = tuple(range(s - i, s - i + ew))
+        offs, w = _drop_zero_weights(offs, edge_row(i, s, offs))
+        return StencilBlock(i, i + 1, offs, w, _kind_of(offs, False))
+
+    blocks = [edge_block(i) for i in range(n_left)]
+    if n - 2 * r > 0:
+        blocks.append(interior_block(r, n - r, offsets))
+    blocks += [edge_block(i) for i in range(max(n - r, n_left), n)]
+    return blocks
+
+
+def _uniform_blocks(n, order, accuracy, edge_order, periodic) -> list[StencilBlock]:
+    width = interior_width(order, accuracy, uniform=True)
+    offsets, w = _drop_zero_weights(
+        _centred_offsets(width), _exact_unit_weights(_centred_offsets(width), order)
+    )
+    if periodic:
+        return [StencilBlock(0, n, offsets, w, "periodic")]
+    return _one_sided_blocks(
+        n,
+        width,
+        edge_width(order, edge_order),
+        lambda i, s, offs: _exact_unit_weights(offs, order),
+        lambda start, stop, _: StencilBlock(start, stop, offsets, w, "central"),
+    )
+
+
+def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period) -> list[StencilBlock]:
+    n = len(x)
+    width = interior_width(order, accuracy, uniform=False)
+    offsets = _centred_offsets(width)
+    if periodic:
+        # Positions one period away stand in for the samples beyond each end.
+        extended = np.concatenate([x[n - width :] - period, x, x[:width] + period])
+        w = _coordinate_weights(extended, width, n, offsets, order)
+        return [StencilBlock(0, n, offsets, w, "periodic")]
+
+    def edge_row(i, s, offs):
+        return _coordinate_weights(x, i, 1, offs, order)[:, 0]
+
+    def interior_block(start, stop, offs):
+        w = _coordinate_weights(x, start, stop - start, offs, order)
+        return StencilBlock(start, stop, offs, w, "central")
+
+    return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_row, interior_block)
+
+
+#: Stencils processed together: small enough that the recurrence runs in cache.
+_FORNBERG_BLOCK = 8192
+
+
+def _coordinate_weights(x: np.ndarray, first: int, count: int, offsets, order: int) -> np.ndarray:
+    """Weights for the stencils centred on ``x[first : first + count]``.
+
+    Stencil ``p`` uses the samples at ``x[first + p + o]`` for ``o`` in
+    ``offsets``. Returns shape ``(len(offsets), count)``.
+    """
+    w = np.empty((len(offsets), count))
+    for a in range(0, count, _FORNBERG_BLOCK):
+        b = min(a + _FORNBERG_BLOCK, count)
+        centre = x[first + a : first + b]
+        positions = np.stack([x[first + a + o : first + b + o] - centre for o in offsets])
+        w[:, a:b] = _scaled_fornberg(positions, order)
+    return w
+
+
+def _scaled_fornberg(positions: np.ndarray, order: int) -> np.ndarray:
+    """:func:`_fornberg` on stencils first scaled to unit size, so that the
+    recurrence never overflows or underflows; the weights are scaled back."""
+    scale = np.max(np.abs(positions), axis=0)
+    scale[scale == 0] = 1.0
+    w = _fornberg(positions / scale, order)
+    w /= scale**order
+    return w
+
+
+def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period) -> AxisPlan:
+    periodic = boundary == "periodic"
+    if coords is None:
+        blocks = _uniform_blocks(n, order, accuracy, edge_order, periodic)
+    else:
+        blocks = _coordinate_blocks(coords, order, accuracy, edge_order, periodic, period)
+    return AxisPlan(n, order, accuracy, edge_order, boundary, step, coords, period, tuple(blocks))
+
+
+_PLAN_CACHE: "OrderedDict[tuple, AxisPlan]" = OrderedDict()
+_PLAN_CACHE_SIZE = 64
+
+
+def plan_axis(
+    n: int,
+    *,
+    order: int = 1,
+    accuracy: int = 2,
+    edge_order: int = 1,
+    boundary: str = "one-sided",
+    step: float | complex | None = 1.0,
+    coords: np.ndarray | None = None,
+    period: float | None = None,
+) -> AxisPlan:
+    """Stencil plan for one axis of ``n`` samples (cached).
+
+    Give either a uniform ``step`` or float64 ``coords`` (validated by the
+    arguments layer: 1-D, length ``n``, finite, distinct). Exactly uniform
+    coordinates are turned into a step, like ``numpy.gradient`` does.
+
+    Examples
+    --------
+    >>> from gradkit.stencils import plan_axis
+    >>> plan = plan_axis(5, step=0.5)
+    >>> idx, w = plan.stencil(2)
+    >>> idx.tolist(), w.tolist()
+    ([1, 3], [-1.0, 1.0])
+    """
+    if coords is not None:
+        diffs = np.diff(coords)
+        if len(diffs) and np.all(diffs == diffs[0]) and (
+            boundary != "periodic" or period is None or period == n * diffs[0]
+        ):
+            step, coords, period = float(diffs[0]), None, None
+        else:
+            step = None
+    if coords is None:
+        key = ("uniform", n, order, accuracy, edge_order, boundary, step)
+    else:
+        digest = hashlib.blake2b(np.ascontiguousarray(coords).tobytes(), digest_size=16).digest()
+        key = ("coords", n, order, accuracy, edge_order, boundary, digest, period)
+    plan = _PLAN_CACHE.get(key)
+    if plan is not None:
+        _PLAN_CACHE.move_to_end(key)
+        return plan
+    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
+    _PLAN_CACHE[key] = plan
+    if len(_PLAN_CACHE) > _PLAN_CACHE_SIZE:
+        _PLAN_CACHE.popitem(last=False)
+    return plan
