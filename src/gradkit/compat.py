@@ -127,7 +127,7 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     array([0.5 , 0.75, 1.25, 1.75, 2.25, 2.5 ])
     >>> x = np.array([0., 1., 1.5, 3.5, 4., 6.])
     >>> numpy_gradient(np.array([1, 2, 4, 7, 11, 16]), x)
-    array([1.        , 3.        , 3.5       , 6.7       , 6.9       , 2.5       ])
+    array([1. , 3. , 3.5, 6.7, 6.9, 2.5])
     """
     func = "numpy_gradient"
     arr = np.asanyarray(f)
