@@ -30,6 +30,7 @@ __all__ = [
     "numpy_style_spacing",
     "per_axis",
     "make_specs",
+    "check_out",
 ]
 
 
@@ -364,3 +365,48 @@ def make_specs(
             )
         specs.append(AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p))
     return specs
+
+
+def check_out(out: Any, op: Any, dtypes: Sequence[Any], func: str, many: bool) -> list[Any]:
+    """Validate ``out=``: one writable array per result, of the right library,
+    shape and dtype, not overlapping the input. Returns them as a list."""
+    if many:
+        if not isinstance(out, (list, tuple)):
+            raise TypeError(
+                f"{func}: out must be a tuple with one array per differentiated dim "
+                f"({len(dtypes)}), got {type(out).__name__}"
+            )
+        items = list(out)
+        if len(items) != len(dtypes):
+            raise ValueError(
+                f"{func}: out must hold one array per differentiated dim ({len(dtypes)}), "
+                f"got {len(items)}"
+            )
+    else:
+        items = [out]
+    for k, (o, dtype) in enumerate(zip(items, dtypes)):
+        name = f"out[{k}]" if many else "out"
+        if type(o) is not type(op.array) and not (op.is_numpy and isinstance(o, np.ndarray)):
+            raise TypeError(
+                f"{func}: {name} must be an array of the same kind as f "
+                f"({type(op.array).__name__}), got {type(o).__name__}"
+            )
+        if tuple(o.shape) != op.shape:
+            raise ValueError(f"{func}: {name} has shape {tuple(o.shape)}, expected {op.shape}")
+        if o.dtype != dtype:
+            raise TypeError(f"{func}: {name} has dtype {o.dtype}, expected {dtype}")
+        if isinstance(o, np.ndarray):
+            if not o.flags.writeable:
+                raise ValueError(f"{func}: {name} is read-only")
+            if np.may_share_memory(o, op.array):
+                raise ValueError(f"{func}: {name} overlaps the input f; give a separate array")
+        elif hasattr(o, "data_ptr") and hasattr(op.array, "data_ptr"):
+            if o.untyped_storage().data_ptr() == op.array.untyped_storage().data_ptr():
+                raise ValueError(f"{func}: {name} overlaps the input f; give a separate array")
+        elif not hasattr(o, "__setitem__") or type(o).__module__.startswith("jax"):
+            raise TypeError(f"{func}: {name}: arrays of {type(o).__module__} cannot be written in place")
+    for k in range(len(items)):
+        for j in range(k):
+            if items[k] is items[j]:
+                raise ValueError(f"{func}: out[{j}] and out[{k}] are the same array")
+    return items

@@ -47,21 +47,35 @@ def native_dtypes(op: Operand, specs: Sequence[_args.AxisSpec]) -> list[tuple[An
     return result
 
 
-def evaluate(op: Operand, specs: Sequence[_args.AxisSpec], dtypes: Sequence[tuple[Any, Any]]) -> list[Any]:
-    """Run each axis's plan on ``op`` and return one array per spec."""
+def evaluate(
+    op: Operand,
+    specs: Sequence[_args.AxisSpec],
+    dtypes: Sequence[tuple[Any, Any]],
+    outs: Sequence[Any] | None = None,
+) -> list[Any]:
+    """Run each axis's plan on ``op`` and return one array per spec.
+
+    ``outs`` (validated by :func:`gradkit._args.check_out`) are written into
+    and returned when given.
+    """
     xp = op.xp
     cast: dict[Any, Any] = {}
-    outs = []
-    for spec, (compute, out_dtype) in zip(specs, dtypes):
+    results = []
+    for k, (spec, (compute, out_dtype)) in enumerate(zip(specs, dtypes)):
         f = cast.get(compute)
         if f is None:
             f = op.array if op.dtype == compute else xp.astype(op.array, compute)
             cast[compute] = f
-        result = dispatch.apply(xp, f, spec.plan(), spec.axis, op.real_of(compute))
+        target = None if outs is None else outs[k]
+        direct = target if compute == out_dtype else None
+        result = dispatch.apply(xp, f, spec.plan(), spec.axis, op.real_of(compute), out=direct)
         if result.dtype != out_dtype:
             result = xp.astype(result, out_dtype)
-        outs.append(result)
-    return outs
+        if target is not None and result is not target:
+            target[...] = result
+            result = target
+        results.append(result)
+    return results
 
 
 def gradient(
@@ -74,6 +88,7 @@ def gradient(
     accuracy: int = 2,
     boundary: str = "one-sided",
     period: Any = None,
+    out: Sequence[Any] | None = None,
 ) -> tuple[Any, ...]:
     """First derivatives of sampled data along one or more dims.
 
@@ -108,6 +123,10 @@ def gradient(
     period : float or sequence of floats, optional
         The period along each dim, needed with ``boundary="periodic"`` on
         non-uniform coordinates.
+    out : sequence of arrays, optional
+        One array per differentiated dim to write the results into: same
+        library, shape and dtype as the results, not overlapping ``f``. The
+        compiled NumPy path writes into them directly (no other memory).
 
     Returns
     -------
@@ -148,7 +167,9 @@ def gradient(
         period=period,
         default_edge_order=_gradient_edge_order,
     )
-    return tuple(evaluate(op, specs, native_dtypes(op, specs)))
+    dtypes = native_dtypes(op, specs)
+    outs = None if out is None else _args.check_out(out, op, [d[1] for d in dtypes], func, many=True)
+    return tuple(evaluate(op, specs, dtypes, outs))
 
 
 def derivative(
@@ -162,6 +183,7 @@ def derivative(
     edge_order: int | None = None,
     boundary: str = "one-sided",
     period: Any = None,
+    out: Any = None,
 ) -> Any:
     """The ``order``-th derivative of sampled data along one axis, or a mixed partial.
 
@@ -185,6 +207,9 @@ def derivative(
     boundary : {"one-sided", "periodic"}, default "one-sided"
     period : float or tuple of floats, optional
         Needed with ``boundary="periodic"`` on non-uniform coordinates.
+    out : array, optional
+        Array to write the result into (same library, shape and dtype as the
+        result, not overlapping ``f``).
 
     Returns
     -------
@@ -234,8 +259,12 @@ def derivative(
     compute, out_dtype = next(
         (dt for dt in dtypes if op.xp.isdtype(dt[1], "complex floating")), dtypes[0]
     )
-    xp = op.xp
-    result = op.array if op.dtype == compute else xp.astype(op.array, compute)
-    for spec in specs:
-        result = dispatch.apply(xp, result, spec.plan(), spec.axis, op.real_of(compute))
-    return result if result.dtype == out_dtype else xp.astype(result, out_dtype)
+    target = None if out is None else _args.check_out(out, op, [out_dtype], func, many=False)[0]
+    if len(specs) > 1:
+        xp = op.xp
+        inner = op.array if op.dtype == compute else xp.astype(op.array, compute)
+        for spec in specs[:-1]:
+            inner = dispatch.apply(xp, inner, spec.plan(), spec.axis, op.real_of(compute))
+        op = Operand(inner, xp, "complex" if xp.isdtype(compute, "complex floating") else "real", op.is_numpy)
+    (result,) = evaluate(op, specs[-1:], [(compute, out_dtype)], None if target is None else [target])
+    return result

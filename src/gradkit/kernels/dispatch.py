@@ -1,17 +1,46 @@
-"""The one place that chooses a kernel for an array."""
+"""The one place that chooses a kernel for an array.
+
+NumPy arrays of float32/float64/complex64/complex128 take the compiled
+one-pass kernel (:mod:`.cpu`) when numba is installed; every other array
+(torch, JAX, CuPy, array-api-strict, other NumPy dtypes) takes the generic
+array-API kernel (:mod:`.generic`). Both give the same numbers.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from typing import Any
 
 import array_api_compat
 
 from ..stencils import AxisPlan
-from . import generic
+from . import cpu, generic
 
-__all__ = ["apply"]
+__all__ = ["apply", "compiled_available"]
 
 
-def apply(xp: Any, f: Any, plan: AxisPlan, axis: int, real_dtype: Any) -> Any:
-    """Apply ``plan`` along ``axis`` of ``f`` with the best kernel for its type."""
-    return generic.apply_plan(xp, f, plan, axis, real_dtype, array_api_compat.device(f))
+def compiled_available() -> bool:
+    """Whether the compiled NumPy kernels can be used (numba installed and not disabled).
+
+    Set the environment variable ``GRADKIT_DISABLE_JIT=1`` to force the
+    generic path everywhere (used by the test suite to check both paths).
+    """
+    if os.environ.get("GRADKIT_DISABLE_JIT", "") not in ("", "0"):
+        return False
+    return importlib.util.find_spec("numba") is not None
+
+
+def apply(xp: Any, f: Any, plan: AxisPlan, axis: int, real_dtype: Any, out: Any = None) -> Any:
+    """Apply ``plan`` along ``axis`` of ``f`` with the best kernel for its type.
+
+    ``out`` (optional) is an array of ``f``'s shape and dtype to write into;
+    only the compiled NumPy path writes in place, the others copy into it.
+    """
+    if cpu.supports(f) and compiled_available():
+        return cpu.apply_plan(f, plan, axis, out=out)
+    result = generic.apply_plan(xp, f, plan, axis, real_dtype, array_api_compat.device(f))
+    if out is not None:
+        out[...] = result
+        return out
+    return result

@@ -1,0 +1,165 @@
+"""Compiled one-pass kernels for NumPy arrays.
+
+The array is viewed as ``(outer, n, inner)`` around the differentiated axis
+and every output element is written once, from the samples its stencil
+reads: no temporaries beyond the output. The loop itself lives in
+:mod:`._cpu_jit` (numba), imported on first use.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from typing import Any
+
+import numpy as np
+
+from ..stencils import AxisPlan
+
+__all__ = ["supports", "apply_plan"]
+
+#: dtypes the compiled loop is built for (others take the generic path).
+_COMPILED = {np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128)}
+#: Below this many elements the serial loop wins over thread start-up.
+_PARALLEL_THRESHOLD = 1 << 16
+
+_jit = None
+
+
+def _load_jit():
+    global _jit
+    if _jit is None:
+        from . import _cpu_jit
+
+        _jit = _cpu_jit
+    return _jit
+
+
+def supports(f: Any) -> bool:
+    """Whether :func:`apply_plan` can take ``f`` (a NumPy array of a compiled dtype)."""
+    return type(f) is np.ndarray and f.dtype in _COMPILED
+
+
+# Plan tables are cached per plan (weakly, so they go when the plan goes) and
+# per weight dtype.
+_TABLES: "weakref.WeakKeyDictionary[AxisPlan, dict]" = weakref.WeakKeyDictionary()
+
+
+def _segments(plan: AxisPlan):
+    """(start, stop, offsets, shared weights or None, per-point weights or None, wrap)."""
+    for block in plan.blocks:
+        if not plan.periodic:
+            yield block.start, block.stop, block.offsets, block, False
+            continue
+        # Only the points whose samples wrap around need the modulo.
+        lo = max(-min(block.offsets), 0)
+        hi = max(max(block.offsets), 0)
+        cuts = sorted({block.start, min(block.start + lo, block.stop), max(block.stop - hi, block.start + lo), block.stop})
+        for a, b in zip(cuts, cuts[1:]):
+            if a < b:
+                wrap = a < block.start + lo or b > block.stop - hi
+                yield a, b, block.offsets, block, wrap
+
+
+def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
+    per_plan = _TABLES.setdefault(plan, {})
+    tables = per_plan.get(real_dtype)
+    if tables is not None:
+        return tables
+    segs = list(_segments(plan))
+    width = max(len(s[2]) for s in segs)
+    nseg = len(segs)
+    start = np.empty(nseg, np.int64)
+    stop = np.empty(nseg, np.int64)
+    noff = np.empty(nseg, np.int64)
+    off = np.zeros((nseg, width), np.int64)
+    w = np.zeros((nseg, width), real_dtype)
+    col = np.full(nseg, -1, np.int64)
+    wrap = np.zeros(nseg, np.bool_)
+    point_blocks = {}
+    for s, (a, b, offsets, block, wraps) in enumerate(segs):
+        start[s], stop[s], noff[s], wrap[s] = a, b, len(offsets), wraps
+        off[s, : len(offsets)] = offsets
+        if block.shared:
+            w[s, : len(offsets)] = block.weights
+        else:
+            point_blocks.setdefault(id(block), block)
+            col[s] = a - block.start  # patched below with the block's column base
+    # Per-point weights of all blocks side by side in one (width, total) array.
+    bases = {}
+    total = 0
+    for key, block in point_blocks.items():
+        bases[key] = total
+        total += block.stop - block.start
+    if len(point_blocks) == 1 and len(next(iter(point_blocks.values())).offsets) == width:
+        # The usual case: read the plan's own rows (no copy in float64).
+        wp = np.ascontiguousarray(next(iter(point_blocks.values())).weights, dtype=real_dtype)
+    else:
+        wp = np.zeros((width, max(total, 1)), real_dtype)
+        for key, block in point_blocks.items():
+            m = len(block.offsets)
+            wp[:m, bases[key] : bases[key] + block.stop - block.start] = block.weights
+    for s, (a, b, offsets, block, wraps) in enumerate(segs):
+        if not block.shared:
+            col[s] += bases[id(block)]
+    tables = (start, stop, noff, off, w, col, wp, wrap)
+    per_plan[real_dtype] = tables
+    return tables
+
+
+def _as_3d(a: np.ndarray, axis: int) -> np.ndarray | None:
+    """A ``(outer, n, inner)`` view of ``a`` around ``axis``, or None if that needs a copy."""
+    shape = a.shape
+    outer = math.prod(shape[:axis])
+    inner = math.prod(shape[axis + 1 :])
+    try:
+        return np.reshape(a, (outer, shape[axis], inner), copy=False)
+    except ValueError:
+        return None
+
+
+def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Differentiate the NumPy array ``f`` along ``axis`` in one compiled pass.
+
+    ``f`` must already be in the compute dtype (see :func:`supports`).
+    Writes into ``out`` (same shape and dtype as ``f``) when given.
+    """
+    if out is None:
+        out = np.empty_like(f)  # keeps C/F layout
+    if f.size == 0:
+        return out
+    # Fortran-ordered data: work on the transposes, which are C-ordered.
+    if f.ndim > 1 and f.flags.f_contiguous and not f.flags.c_contiguous:
+        f_t, out_t = f.T, out.T
+        _run(f_t, out_t, plan, f.ndim - 1 - axis)
+        return out
+    _run(f, out, plan, axis)
+    return out
+
+
+def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
+    f3 = _as_3d(f, axis)
+    out3 = _as_3d(out, axis)
+    if f3 is None or out3 is None:
+        # Dims that cannot be merged without a copy: one call per leading index.
+        lead = 0 if axis > 0 else f.ndim - 1
+        for idx in range(f.shape[lead]):
+            sub = (slice(None),) * lead + (idx,)
+            _run(f[sub], out[sub], plan, axis - 1 if lead < axis else axis)
+        return
+    jit = _load_jit()
+    real = np.empty(0, f.dtype).real.dtype
+    start, stop, noff, off, w, col, wp, wrap = _tables(plan, real)
+    divisor = plan.divisor
+    if divisor == 1:
+        divide, divisor_typed = 0, real.type(1)
+    elif isinstance(divisor, complex):
+        divide, divisor_typed = 1, f.dtype.type(divisor)
+    elif f.dtype.kind == "c":
+        # NumPy divides complex data by a real number through its reciprocal.
+        divide, divisor_typed = 2, real.type(1) / real.type(divisor)
+    else:
+        divide, divisor_typed = 1, real.type(divisor)
+    nwork = jit.work_items(f3.shape)
+    run = jit.apply_parallel if f.size >= _PARALLEL_THRESHOLD and nwork > 1 else jit.apply_serial
+    run(nwork, f3, out3, start, stop, noff, off, w, col, wp, wrap, divisor_typed, divide)
