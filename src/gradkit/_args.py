@@ -105,11 +105,21 @@ def normalize_dims(dim: Any, ndim: int, func: str, name: str = "dim") -> tuple[i
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SpacingEntry:
-    """The spacing of one axis: a uniform step, or coordinates (float64, host)."""
+    """The spacing of one axis.
+
+    ``step`` is set for a uniform grid: a scalar spacing, or coordinates that
+    are exactly evenly spaced. ``coords`` (float64, host) is set whenever the
+    caller gave coordinates; the plan uses them only when ``step`` is None.
+    """
 
     step: float | complex | None
     coords: np.ndarray | None
     raw: Any  # what the caller passed (used for the torch dtype rule)
+
+    @property
+    def grid_coords(self) -> np.ndarray | None:
+        """The coordinates the stencils need: None on a uniform grid."""
+        return self.coords if self.step is None else None
 
 
 def _ndim(value: Any) -> int | None:
@@ -119,7 +129,8 @@ def _ndim(value: Any) -> int | None:
     if hasattr(value, "ndim") and hasattr(value, "shape"):
         return int(value.ndim)
     if isinstance(value, (list, tuple)):
-        return int(np.ndim(np.asarray(value, dtype=object)))
+        # Nesting depth of a Python sequence (its elements may be arrays).
+        return 1 + max((_ndim(v) or 0 for v in value), default=0)
     return 0 if isinstance(value, numbers.Number) else None
 
 
@@ -148,7 +159,8 @@ def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
     return h
 
 
-def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> np.ndarray:
+def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validated float64 coordinates and their steps ``np.diff(x)``."""
     x = to_host_float64(value, func, name)
     if x.ndim != 1:
         raise ValueError(
@@ -164,15 +176,18 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> np.ndar
         raise ValueError(
             f"{func}: {name} must be finite, but coordinate {bad[0]} is {x[bad[0]]!r}"
         )
-    order = np.argsort(x, kind="stable")
-    same = np.flatnonzero(np.diff(x[order]) == 0)
-    if len(same):
-        i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
-        raise ValueError(
-            f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
-            f"are both {x[i]!r}"
-        )
-    return x
+    steps = np.diff(x)
+    if not (np.all(steps > 0) or np.all(steps < 0)):
+        # Not monotonic: only a sort finds repeated values.
+        order = np.argsort(x, kind="stable")
+        same = np.flatnonzero(np.diff(x[order]) == 0)
+        if len(same):
+            i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
+            raise ValueError(
+                f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
+                f"are both {x[i]!r}"
+            )
+    return x, steps
 
 
 def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
@@ -183,7 +198,10 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
         raise TypeError(
             f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
         )
-    return SpacingEntry(None, _coordinates(value, n, axis, func, name), value)
+    x, steps = _coordinates(value, n, axis, func, name)
+    # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
+    uniform = len(steps) > 0 and bool(np.all(steps == steps[0]))
+    return SpacingEntry(float(steps[0]) if uniform else None, x, value)
 
 
 def torch_style_spacing(
@@ -192,7 +210,6 @@ def torch_style_spacing(
     """``spacing`` as torch.gradient takes it (plus mixes, plus bare coordinates for one dim)."""
     if spacing is None:
         spacing = 1.0
-    nd = _ndim(spacing)
     if isinstance(spacing, (list, tuple)):
         items = list(spacing)
         if len(items) != len(axes):
@@ -204,7 +221,7 @@ def torch_style_spacing(
                 f"{func}: spacing must be a scalar or a sequence with {why}, "
                 f"but got a sequence of length {len(items)}"
             )
-    elif nd == 0:
+    elif (nd := _ndim(spacing)) == 0:
         items = [spacing] * len(axes)
     elif nd == 1 and len(axes) == 1:
         items = [spacing]  # bare coordinates for the one differentiated dim
@@ -276,17 +293,14 @@ class AxisSpec:
             edge_order=self.edge_order,
             boundary=self.boundary,
             step=self.spacing.step,
-            coords=self.spacing.coords,
+            coords=self.spacing.grid_coords,
             period=self.period,
         )
 
 
 def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str) -> float | None:
     if period is None:
-        if entry.coords is not None:
-            d = np.diff(entry.coords)
-            if len(d) and np.all(d == d[0]):
-                return None  # uniform coordinates: the period is n * step
+        if entry.grid_coords is not None:
             raise ValueError(
                 f"{func}: boundary='periodic' with coordinates that are not exactly evenly spaced along dim {axis} "
                 "needs period= (the length of one period, e.g. x[-1] - x[0] + last step)"
@@ -295,7 +309,7 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
     p = _scalar_spacing(period, func, "period")
     if isinstance(p, complex):
         raise TypeError(f"{func}: period must be a real number, got {period!r}")
-    if entry.coords is None:
+    if entry.grid_coords is None:
         # A uniform grid's period is n * step; anything else is a mistake.
         expected = abs(n * entry.step)
         if not math.isclose(abs(p), expected, rel_tol=1e-9):
@@ -352,7 +366,7 @@ def make_specs(
             p = _check_period(p, entry, a, n, func)
         elif p is not None:
             raise ValueError(f"{func}: period is only used with boundary='periodic', got period={p!r}")
-        uniform = entry.coords is None
+        uniform = entry.step is not None
         need = stencils.points_needed(o, accuracy, edge_order, boundary, uniform)
         if n < need:
             if boundary == "periodic":
