@@ -31,6 +31,8 @@ __all__ = [
     "per_axis",
     "make_specs",
     "check_out",
+    "check_weights_args",
+    "check_torch_spacing_tensors",
 ]
 
 
@@ -174,7 +176,7 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[n
     bad = np.flatnonzero(~np.isfinite(x))
     if len(bad):
         raise ValueError(
-            f"{func}: {name} must be finite, but coordinate {bad[0]} is {x[bad[0]]!r}"
+            f"{func}: {name} must be finite, but coordinate {bad[0]} is {float(x[bad[0]])}"
         )
     steps = np.diff(x)
     if not (np.all(steps > 0) or np.all(steps < 0)):
@@ -185,7 +187,7 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[n
             i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
             raise ValueError(
                 f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
-                f"are both {x[i]!r}"
+                f"are both {float(x[i])}"
             )
     return x, steps
 
@@ -214,10 +216,10 @@ def torch_style_spacing(
         items = list(spacing)
         if len(items) != len(axes):
             if dim_given:
-                why = f"one entry per dim in dim (got {len(axes)} dims)"
+                why = f"one entry per dim in dim (got {len(axes)} dim{'s' if len(axes) != 1 else ''})"
             else:
                 why = f"one entry per dim of the {len(shape)}-D input, since dim was not given"
-            raise TypeError(
+            raise ValueError(
                 f"{func}: spacing must be a scalar or a sequence with {why}, "
                 f"but got a sequence of length {len(items)}"
             )
@@ -315,7 +317,7 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
         if not math.isclose(abs(p), expected, rel_tol=1e-9):
             raise ValueError(
                 f"{func}: period={period!r} does not match the uniform grid along dim {axis}: "
-                f"{n} samples with spacing {entry.step!r} repeat every {expected!r}"
+                f"{n} samples with spacing {entry.step} repeat every {float(expected)}"
             )
         return None
     x = entry.coords
@@ -329,7 +331,8 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
     if abs(p) <= span:
         raise ValueError(
             f"{func}: period={period!r} must exceed the span of the coordinates along dim "
-            f"{axis} ({span!r}), since the first sample repeats one period after the first"
+            f"{axis} ({float(span)}): the first sample comes back one period after itself, "
+            "beyond the last sample"
         )
     return p if increasing else -abs(p)
 
@@ -424,3 +427,58 @@ def check_out(out: Any, op: Any, dtypes: Sequence[Any], func: str, many: bool) -
             if items[k] is items[j]:
                 raise ValueError(f"{func}: out[{j}] and out[{k}] are the same array")
     return items
+
+
+def check_weights_args(points: Any, order: Any, at: Any) -> tuple[np.ndarray, int, float]:
+    """Validate the arguments of :func:`gradkit.weights`."""
+    func = "weights()"
+    order = check_nonnegative_int(order, "order", func)
+    if isinstance(at, (bool, np.bool_)) or not isinstance(at, numbers.Real):
+        raise TypeError(f"{func}: at must be a real number, got {at!r}")
+    if not math.isfinite(float(at)):
+        raise ValueError(f"{func}: at must be finite, got {at!r}")
+    raw = np.asarray(points, dtype=object) if isinstance(points, (list, tuple)) else np.asarray(points)
+    if raw.dtype == object:
+        bad = [v for v in raw.ravel() if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real)]
+        if bad:
+            raise TypeError(f"{func}: points must be real numbers, got {bad[0]!r} in {points!r}")
+    elif raw.dtype.kind not in "iuf":
+        raise TypeError(f"{func}: points must be real numbers, got an array of dtype {raw.dtype}")
+    x = raw.astype(np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"{func}: points must be a 1-D sequence, got an array of shape {x.shape}")
+    bad = np.flatnonzero(~np.isfinite(x))
+    if len(bad):
+        raise ValueError(f"{func}: points must be finite, but point {bad[0]} is {float(x[bad[0]])}")
+    if len(x) <= order:
+        raise ValueError(
+            f"{func}: a derivative of order {order} needs at least {order + 1} points, got {len(x)}"
+        )
+    values, counts = np.unique(x, return_counts=True)
+    if np.any(counts > 1):
+        raise ValueError(
+            f"{func}: points must be distinct, but {float(values[counts > 1][0])} appears "
+            f"{int(counts[counts > 1][0])} times in {x.tolist()}"
+        )
+    return x, order, float(at)
+
+
+def check_torch_spacing_tensors(spacing: Any, input: Any, func: str) -> None:
+    """torch-only checks on tensors inside ``spacing``: same device as the
+    input, and no autograd history (gradients through the spacing are not
+    supported yet, and dropping them silently would be wrong)."""
+    items = spacing if isinstance(spacing, (list, tuple)) else [spacing]
+    for k, item in enumerate(items):
+        if not hasattr(item, "requires_grad") or not hasattr(item, "device"):
+            continue
+        name = f"spacing[{k}]" if isinstance(spacing, (list, tuple)) else "spacing"
+        if item.device != input.device:
+            raise ValueError(
+                f"{func}: {name} is on {item.device} but the input is on {input.device}; "
+                "put them on the same device"
+            )
+        if item.requires_grad:
+            raise TypeError(
+                f"{func}: {name} requires grad, but gradients with respect to the spacing are not "
+                f"supported yet; pass {name}.detach() (or use torch.gradient for that case)"
+            )

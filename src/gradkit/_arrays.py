@@ -6,6 +6,7 @@ is only looked at through the array it handed us.
 
 from __future__ import annotations
 
+import numbers
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -48,8 +49,13 @@ class Operand:
         return info.default_dtypes(device=array_api_compat.device(self.array))[key]
 
     def complex_of(self, real_dtype):
+        """The complex dtype of the same precision as ``real_dtype``."""
         xp = self.xp
-        return xp.complex64 if real_dtype == xp.float32 else xp.complex128
+        if real_dtype == xp.float32:
+            return xp.complex64
+        if real_dtype == xp.float64 or not self.is_numpy:
+            return xp.complex128
+        return np.result_type(real_dtype, np.complex64)  # NumPy's longdouble
 
     def real_of(self, dtype):
         """The real floating dtype of the same precision as ``dtype``."""
@@ -83,13 +89,7 @@ def as_operand(f: Any, func: str) -> Operand:
             ) from None
     is_numpy = isinstance(arr, np.ndarray)
     if is_numpy and arr.dtype == object:
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"{func}: f has dtype object and its elements are not all numbers; "
-                "expected numeric data"
-            ) from None
+        arr = _numbers_from_objects(arr, func, "f")
     if is_numpy and arr.dtype.kind not in "biufc":
         raise TypeError(
             f"{func}: f has dtype {arr.dtype}, expected integer, floating or complex data"
@@ -112,6 +112,19 @@ def as_operand(f: Any, func: str) -> Operand:
     return Operand(arr, xp, kind, is_numpy)
 
 
+def _numbers_from_objects(arr: np.ndarray, func: str, name: str) -> np.ndarray:
+    """An object array of real numbers (Fraction, Decimal, int, ...) as float64."""
+    for k, v in enumerate(arr.flat):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Number) and not hasattr(v, "__float__"):
+            raise TypeError(
+                f"{func}: {name} has dtype object and element {k} is {v!r}; expected numbers"
+            )
+    try:
+        return arr.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{func}: {name} has dtype object with elements that are not real numbers ({exc})") from None
+
+
 def to_host_float64(x: Any, func: str, name: str) -> np.ndarray:
     """Coordinates as a float64 NumPy array on the host (a copy when needed).
 
@@ -127,12 +140,7 @@ def to_host_float64(x: Any, func: str, name: str) -> np.ndarray:
     except Exception:
         raise TypeError(f"{func}: {name} must be a sequence of real numbers, got {x!r}") from None
     if arr.dtype == object:
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"{func}: {name} must contain real numbers only, got {x!r}"
-            ) from None
+        arr = _numbers_from_objects(arr, func, name)
     if arr.dtype.kind == "b":
         raise TypeError(f"{func}: {name} has boolean dtype; coordinates must be real numbers")
     if arr.dtype.kind == "c":

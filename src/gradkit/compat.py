@@ -16,15 +16,23 @@ from . import _args
 from ._arrays import Operand, as_operand, is_torch
 from .derivatives import evaluate, native_dtypes
 
-__all__ = ["torch_gradient", "numpy_gradient", "TorchCompatError"]
+__all__ = ["torch_gradient", "numpy_gradient", "TorchCompatError", "TorchCompatTypeError"]
 
 
 class TorchCompatError(ValueError, RuntimeError):
-    """A bad argument to :func:`torch_gradient`.
+    """A bad argument value to :func:`torch_gradient`.
 
     A ``ValueError`` like every gradkit argument error, and also a
     ``RuntimeError`` because that is what ``torch.gradient`` raises for the
     same mistakes, so ``except RuntimeError`` keeps working.
+    """
+
+
+class TorchCompatTypeError(TypeError, RuntimeError):
+    """A bad argument type to :func:`torch_gradient` (e.g. boolean data).
+
+    A ``TypeError``, and also a ``RuntimeError`` for the cases where
+    ``torch.gradient`` raises one (boolean data or coordinates).
     """
 
 
@@ -82,21 +90,18 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     if not is_torch(input):
         raise TypeError(f"{func}: input must be a torch.Tensor, got {type(input).__name__}")
     try:
+        _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
         op = as_operand(input, func)
         axes = _args.normalize_dims(dim, op.ndim, func)
+        _args.check_torch_spacing_tensors(spacing, input, func)
         entries = _args.torch_style_spacing(spacing, axes, op.shape, dim is not None, func)
-        if is_torch(input) and input.device.type != "cpu":
-            for e in entries:
-                if is_torch(e.raw) and e.raw.device != input.device:
-                    raise ValueError(
-                        f"{func}: coordinates on {e.raw.device} for an input on {input.device}; "
-                        "put them on the same device"
-                    )
         specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
+    except IndexError:
+        raise
     except ValueError as exc:
-        if isinstance(exc, IndexError):
-            raise
         raise TorchCompatError(str(exc)) from None
+    except TypeError as exc:
+        raise TorchCompatTypeError(str(exc)) from None
     return tuple(evaluate(op, specs, _torch_dtypes(op, specs)))
 
 
@@ -137,6 +142,7 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
         data = np.asarray(arr).view(np.int64).astype(np.float64)
     else:
         data = np.ma.getdata(arr) if isinstance(arr, np.ma.MaskedArray) else np.asarray(arr)
+    _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
     op = as_operand(data, func)
     axes = _args.normalize_dims(axis, op.ndim, func, "axis")
     entries = _args.numpy_style_spacing(varargs, axes, op.shape, func)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from . import _args
+import numpy as np
+
+from . import _args, stencils
 from ._arrays import Operand, as_operand
 from .kernels import dispatch
 
-__all__ = ["gradient", "derivative"]
+__all__ = ["gradient", "derivative", "weights"]
 
 _UNSET = object()
 
@@ -268,3 +270,39 @@ def derivative(
         op = Operand(inner, xp, "complex" if xp.isdtype(compute, "complex floating") else "real", op.is_numpy)
     (result,) = evaluate(op, specs[-1:], [(compute, out_dtype)], None if target is None else [target])
     return result
+
+
+def weights(points: Sequence[float], order: int = 1, at: float = 0.0) -> np.ndarray:
+    """Finite-difference weights for samples at arbitrary distinct positions.
+
+    Returns ``w`` such that ``sum(w * f(points))`` approximates the
+    ``order``-th derivative of ``f`` at ``at``: it is the ``order``-th
+    derivative at ``at`` of the polynomial through the samples, computed with
+    Fornberg's recurrence (the algorithm behind every gradkit stencil).
+
+    Parameters
+    ----------
+    points : sequence of float
+        Distinct, finite sample positions, in any order and spacing.
+    order : int, default 1
+        Derivative order, ``0 <= order < len(points)``.
+    at : float, default 0.0
+        Where the derivative is evaluated.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 weights, one per point, in the order of ``points``.
+
+    Examples
+    --------
+    >>> import gradkit
+    >>> gradkit.weights([-1, 0, 1])
+    array([-0.5,  0. ,  0.5])
+    >>> gradkit.weights([-1, 0, 1], order=2)
+    array([ 1., -2.,  1.])
+    >>> gradkit.weights([-2, -1, 1], at=-1)          # the seed's index 1: hl = 1, hr = 2
+    array([-0.66666667,  0.5       ,  0.16666667])
+    """
+    x, order, at = _args.check_weights_args(points, order, at)
+    return stencils.fornberg_weights(x, order, at)

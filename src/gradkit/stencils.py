@@ -19,7 +19,6 @@ in float64, one stencil row per output point.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,7 +27,7 @@ from typing import Sequence
 import numpy as np
 
 __all__ = [
-    "weights",
+    "fornberg_weights",
     "AxisPlan",
     "StencilBlock",
     "plan_axis",
@@ -79,60 +78,15 @@ def _fornberg(x: np.ndarray, order: int) -> np.ndarray:
     return c[order]
 
 
-def weights(points: Sequence[float], order: int = 1, at: float = 0.0) -> np.ndarray:
-    """Finite-difference weights for samples at arbitrary distinct positions.
+def fornberg_weights(points: np.ndarray, order: int, at: float) -> np.ndarray:
+    """Weights of the ``order``-th derivative at ``at`` from samples at ``points``.
 
-    Returns ``w`` such that ``sum(w * f(points))`` approximates the
-    ``order``-th derivative of ``f`` at ``at``; it is the ``order``-th
-    derivative at ``at`` of the polynomial interpolating the samples.
-
-    Parameters
-    ----------
-    points : sequence of float
-        Distinct sample positions (any order, any spacing).
-    order : int, default 1
-        Derivative order, ``0 <= order < len(points)``.
-    at : float, default 0.0
-        Where the derivative is evaluated.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64 weights, one per point, in the order of ``points``.
-
-    Examples
-    --------
-    >>> import gradkit
-    >>> gradkit.weights([-1, 0, 1])
-    array([-0.5,  0. ,  0.5])
-    >>> gradkit.weights([-1, 0, 1], order=2)
-    array([ 1., -2.,  1.])
+    ``points`` are distinct finite float64 values (validated by the caller,
+    see :func:`gradkit.weights`). The stencil is shifted to ``at`` and scaled
+    to unit size first, so the result does not depend on where or how large
+    it is.
     """
-    from ._args import check_nonnegative_int
-
-    order = check_nonnegative_int(order, "order")
-    try:
-        x = np.asarray(points, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"weights(): points must be a sequence of real numbers, got {points!r}"
-        ) from None
-    if x.ndim != 1:
-        raise ValueError(f"weights(): points must be 1-D, got an array of shape {x.shape}")
-    if isinstance(at, (bool, np.bool_)) or not isinstance(at, (int, float, np.integer, np.floating)):
-        raise TypeError(f"weights(): at must be a real number, got {at!r}")
-    if not np.all(np.isfinite(x)) or not math.isfinite(float(at)):
-        raise ValueError("weights(): points and at must be finite")
-    if len(x) <= order:
-        raise ValueError(
-            f"weights(): a derivative of order {order} needs at least {order + 1} points, "
-            f"got {len(x)}"
-        )
-    if len(np.unique(x)) != len(x):
-        raise ValueError(f"weights(): points must be distinct, got {x.tolist()}")
-    # Work relative to `at` and scaled to unit size: the recurrence is then
-    # independent of where and how large the stencil is.
-    return _scaled_fornberg((x - at)[:, None], order)[:, 0]
+    return _scaled_fornberg((points - at)[:, None], order)[:, 0]
 
 
 def _exact_unit_weights(offsets: tuple[int, ...], order: int) -> np.ndarray:
