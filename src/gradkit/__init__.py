@@ -5,8 +5,7 @@ Exact drop-ins for ``torch.gradient`` and ``numpy.gradient``
 grids everywhere, periodic boundaries, and an explanation of every number.
 """
 
-from .derivatives import derivative, gradient
-from .stencils import weights
+from .derivatives import derivative, gradient, weights
 from . import compat
 
 __all__ = ["gradient", "derivative", "weights", "compat"]
