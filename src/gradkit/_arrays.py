@@ -6,6 +6,7 @@ is only looked at through the array it handed us.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import sys
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class Operand:
         return len(self.array.shape)
 
     def default_float(self, complex_: bool = False):
+        if self.is_numpy:
+            return np.dtype(np.complex128 if complex_ else np.float64)
         info = self.xp.__array_namespace_info__()
         key = "complex floating" if complex_ else "real floating"
         return info.default_dtypes(device=array_api_compat.device(self.array))[key]
@@ -59,6 +62,8 @@ class Operand:
 
     def real_of(self, dtype):
         """The real floating dtype of the same precision as ``dtype``."""
+        if self.is_numpy:
+            return np.empty(0, dtype).real.dtype
         xp = self.xp
         if not xp.isdtype(dtype, "complex floating"):
             return dtype
@@ -69,7 +74,14 @@ class Operand:
         return np.finfo(dtype).dtype  # NumPy's clongdouble
 
     def is_half(self, dtype) -> bool:
+        if self.is_numpy:
+            return dtype.kind == "f" and dtype.itemsize < 4
         return self.xp.isdtype(dtype, "real floating") and self.xp.finfo(dtype).bits < 32
+
+
+@functools.lru_cache(maxsize=None)
+def _numpy_namespace():
+    return array_api_compat.array_namespace(np.empty(0))
 
 
 def as_operand(f: Any, func: str) -> Operand:
@@ -94,8 +106,17 @@ def as_operand(f: Any, func: str) -> Operand:
         raise TypeError(
             f"{func}: f has dtype {arr.dtype}, expected integer, floating or complex data"
         )
-    xp = array_api_compat.array_namespace(arr)
     dtype = arr.dtype
+    if is_numpy:
+        # Fast path (per-call overhead matters for small arrays).
+        if dtype.kind == "b":
+            raise TypeError(
+                f"{func}: f has boolean dtype {dtype}; a derivative needs numbers "
+                "(convert with f.astype(float) or similar)"
+            )
+        kind = {"i": "integer", "u": "integer", "f": "real", "c": "complex"}[dtype.kind]
+        return Operand(arr, _numpy_namespace(), kind, True)
+    xp = array_api_compat.array_namespace(arr)
     if xp.isdtype(dtype, "bool"):
         raise TypeError(
             f"{func}: f has boolean dtype {dtype}; a derivative needs numbers "

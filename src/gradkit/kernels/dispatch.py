@@ -8,6 +8,7 @@ array-API kernel (:mod:`.generic`). Both give the same numbers.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from typing import Any
@@ -28,6 +29,11 @@ def compiled_available() -> bool:
     """
     if os.environ.get("GRADKIT_DISABLE_JIT", "") not in ("", "0"):
         return False
+    return _numba_installed()
+
+
+@functools.lru_cache(maxsize=None)
+def _numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
