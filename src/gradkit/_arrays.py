@@ -75,6 +75,7 @@ class Operand:
 
     def is_half(self, dtype) -> bool:
         if self.is_numpy:
+            dtype = np.dtype(dtype)
             return dtype.kind == "f" and dtype.itemsize < 4
         return self.xp.isdtype(dtype, "real floating") and self.xp.finfo(dtype).bits < 32
 
