@@ -154,7 +154,8 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     if isinstance(arr, np.ma.MaskedArray):
         mask = np.ma.getmask(arr)
         if mask is np.ma.nomask:
-            outs = [np.ma.MaskedArray(o) for o in outs]
+            # numpy's result carries a full all-False mask here.
+            outs = [np.ma.MaskedArray(o, mask=np.zeros(o.shape, bool)) for o in outs]
         else:
             # A sample's mask reaches exactly the points whose stencil uses it:
             # push NaNs at the masked samples through the same plans.

@@ -322,8 +322,9 @@ def _coordinate_weights(x: np.ndarray, first: int, count: int, offsets, order: i
 def _scaled_fornberg(positions: np.ndarray, order: int) -> np.ndarray:
     """:func:`_fornberg` on stencils first scaled to unit size, so that the
     recurrence never overflows or underflows; the weights are scaled back."""
-    scale = np.max(np.abs(positions), axis=0)
-    scale[scale == 0] = 1.0
+    # A power of two at least as large as the stencil: dividing by it is exact,
+    # so close coordinates far from the evaluation point keep every digit.
+    scale = np.ldexp(1.0, np.frexp(np.max(np.abs(positions), axis=0))[1])
     w = _fornberg(positions / scale, order)
     w /= scale**order
     return w
