@@ -149,6 +149,13 @@ class StencilBlock:
     offsets: tuple[int, ...]
     weights: np.ndarray
     kind: str  # "central", "forward", "backward", "off-centre", "periodic"
+    #: True for the stencils near a one-sided edge, whose accuracy is the
+    #: plan's edge_order (even when the window happens to be symmetric).
+    edge: bool = False
+
+    def accuracy(self, plan: "AxisPlan") -> int:
+        """The order of accuracy this block was built for."""
+        return plan.edge_order if self.edge else plan.accuracy
 
     @property
     def shared(self) -> bool:
@@ -255,7 +262,7 @@ def _one_sided_blocks(n, width, ew, edge_row, interior_block) -> list[StencilBlo
         s = _edge_window_start(i, ew, n)
         offs = tuple(range(s - i, s - i + ew))
         offs, w = _drop_zero_weights(offs, edge_row(i, s, offs))
-        return StencilBlock(i, i + 1, offs, w, _kind_of(offs, False))
+        return StencilBlock(i, i + 1, offs, w, _kind_of(offs, False), edge=True)
 
     blocks = [edge_block(i) for i in range(n_left)]
     if n - 2 * r > 0:
