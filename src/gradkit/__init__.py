@@ -6,7 +6,8 @@ grids everywhere, periodic boundaries, and an explanation of every number.
 """
 
 from .derivatives import derivative, gradient, weights
+from .explain import Explanation, explain
 from . import compat
 
-__all__ = ["gradient", "derivative", "weights", "compat"]
+__all__ = ["gradient", "derivative", "explain", "Explanation", "weights", "compat"]
 __version__ = "0.1.0"

@@ -12,6 +12,30 @@ def _fmt(values) -> str:
     return "[" + ", ".join(f"{float(v):g}" for v in np.asarray(values)) + "]"
 
 
+def _explain_seed() -> None:
+    """`gradkit explain` on the seed example: the derivation as text, and the picture."""
+    import importlib.util
+    import os
+    import tempfile
+
+    from gradkit.cli import main as cli_main
+
+    args = ["explain", "4", "1", "1", "16", "--coords", "-2", "-1", "1", "4", "--at", "1"]
+    path = None
+    if importlib.util.find_spec("matplotlib") is not None:
+        folder = os.path.join(tempfile.gettempdir(), "gradkit-demo")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "seed_explain.png")
+        args += ["--plot", path]
+    print("Where does -2 at index 1 come from?")
+    print("$ gradkit " + " ".join(args))
+    cli_main(args)
+    if path is None:  # pragma: no cover - matplotlib is an optional extra
+        print("(matplotlib is not installed, so no picture: pip install 'gradkit[plot]')")
+    else:
+        print(f"The picture of this stencil (samples, parabola, tangent, hl and hr) is in: {path}")
+
+
 def main() -> None:
     x = np.array([-2.0, -1.0, 1.0, 4.0])
     f = x**2  # [4, 1, 1, 16]
@@ -36,6 +60,8 @@ def main() -> None:
         f"/ (hr hl**2 + hl hr**2) = {(hl**2 * f[2] - hr**2 * f[0] + (hr**2 - hl**2) * f[1]) / (hr * hl**2 + hl * hr**2):g}"
     )
     print("  the edges use the one-sided slope: (1 - 4)/1 = -3 and (16 - 1)/3 = 5")
+    print()
+    _explain_seed()
     print()
     g = np.array([1.0, 2.0, 3.0, 4.0])
     print(f"f = {_fmt(g)}")

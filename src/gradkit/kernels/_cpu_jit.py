@@ -42,84 +42,109 @@ def _scale(value, divisor, divide):
 
 
 def work_items(shape):
-    """How many independent work items :func:`apply_parallel` splits into."""
+    """How many independent work items a ``(outer, n, inner)`` array splits into."""
     outer, n, inner = shape
     return outer * ((n + _TILE - 1) // _TILE) if inner == 1 else outer * n
 
 
 @numba.njit(cache=True, nogil=True)
-def _work_item(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
-    outer, n, inner = f.shape
-    nseg = start.shape[0]
-    if inner == 1:
-        # A tile of one line along the axis: one vectorisable pass per offset.
-        ntiles = (n + _TILE - 1) // _TILE
-        o = t // ntiles
-        i0 = (t % ntiles) * _TILE
-        i1 = min(i0 + _TILE, n)
-        for s in range(nseg):
-            a = max(start[s], i0)
-            b = min(stop[s], i1)
-            if a >= b:
-                continue
-            if wrap[s]:
-                for i in range(a, b):
-                    acc = _weight(w, wp, col, s, 0, i, start) * f[o, (i + off[s, 0]) % n, 0]
-                    for k in range(1, noff[s]):
-                        acc = acc + _weight(w, wp, col, s, k, i, start) * f[o, (i + off[s, k]) % n, 0]
-                    out[o, i, 0] = _scale(acc, divisor, divide)
-                continue
-            d0 = off[s, 0]
-            if col[s] >= 0:
-                c0 = col[s] - start[s]
-                for i in range(a, b):
-                    out[o, i, 0] = wp[0, c0 + i] * f[o, i + d0, 0]
-                for k in range(1, noff[s]):
-                    dk = off[s, k]
-                    for i in range(a, b):
-                        out[o, i, 0] = out[o, i, 0] + wp[k, c0 + i] * f[o, i + dk, 0]
-            else:
-                w0 = w[s, 0]
-                for i in range(a, b):
-                    out[o, i, 0] = w0 * f[o, i + d0, 0]
-                for k in range(1, noff[s]):
-                    dk = off[s, k]
-                    wk = w[s, k]
-                    for i in range(a, b):
-                        out[o, i, 0] = out[o, i, 0] + wk * f[o, i + dk, 0]
-            if divide:
-                for i in range(a, b):
-                    out[o, i, 0] = _scale(out[o, i, 0], divisor, divide)
-    else:
-        # One output row across the axis: a weighted sum of input rows.
-        o = t // n
-        i = t % n
-        s = 0
-        while not (start[s] <= i < stop[s]):
-            s += 1
-        for k in range(noff[s]):
-            src = i + off[s, k]
-            if wrap[s]:
-                src = src % n
-            wk = _weight(w, wp, col, s, k, i, start)
-            if k == 0:
-                for j in range(inner):
-                    out[o, i, j] = wk * f[o, src, j]
-            else:
-                for j in range(inner):
-                    out[o, i, j] = out[o, i, j] + wk * f[o, src, j]
-        if divide:
-            for j in range(inner):
-                out[o, i, j] = _scale(out[o, i, j], divisor, divide)
+def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+    """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
 
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def apply_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
-    for t in numba.prange(nwork):
-        _work_item(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+    A tile of one line: the sums build up in a local buffer, which cannot
+    alias the input, so each pass over the tile vectorises.
+    """
+    outer, n = f.shape
+    ntiles = (n + _TILE - 1) // _TILE
+    o = t // ntiles
+    i0 = (t % ntiles) * _TILE
+    i1 = min(i0 + _TILE, n)
+    line = f[o]
+    acc = np.empty(i1 - i0, dtype=out.dtype)
+    for s in range(start.shape[0]):
+        a = max(start[s], i0)
+        b = min(stop[s], i1)
+        if a >= b:
+            continue
+        if wrap[s]:
+            for i in range(a, b):
+                total = _weight(w, wp, col, s, 0, i, start) * line[(i + off[s, 0]) % n]
+                for k in range(1, noff[s]):
+                    total = total + _weight(w, wp, col, s, k, i, start) * line[(i + off[s, k]) % n]
+                acc[i - i0] = total
+            continue
+        d0 = off[s, 0]
+        if col[s] >= 0:
+            c0 = col[s] - start[s]
+            for i in range(a, b):
+                acc[i - i0] = wp[0, c0 + i] * line[i + d0]
+            for k in range(1, noff[s]):
+                dk = off[s, k]
+                for i in range(a, b):
+                    acc[i - i0] = acc[i - i0] + wp[k, c0 + i] * line[i + dk]
+        else:
+            w0 = w[s, 0]
+            for i in range(a, b):
+                acc[i - i0] = w0 * line[i + d0]
+            for k in range(1, noff[s]):
+                dk = off[s, k]
+                wk = w[s, k]
+                for i in range(a, b):
+                    acc[i - i0] = acc[i - i0] + wk * line[i + dk]
+    row = out[o]
+    for i in range(i0, i1):
+        row[i] = _scale(acc[i - i0], divisor, divide)
 
 
 @numba.njit(cache=True, nogil=True)
-def apply_serial(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+    """Work item ``t`` of a ``(outer, n, inner)`` array differentiated along axis 1.
+
+    One output row: a weighted sum of input rows, built up in a local buffer.
+    """
+    outer, n, inner = f.shape
+    o = t // n
+    i = t % n
+    s = 0
+    while not (start[s] <= i < stop[s]):
+        s += 1
+    acc = np.empty(inner, dtype=out.dtype)
+    for k in range(noff[s]):
+        src = i + off[s, k]
+        if wrap[s]:
+            src = src % n
+        wk = _weight(w, wp, col, s, k, i, start)
+        row = f[o, src]
+        if k == 0:
+            for j in range(inner):
+                acc[j] = wk * row[j]
+        else:
+            for j in range(inner):
+                acc[j] = acc[j] + wk * row[j]
+    target = out[o, i]
+    for j in range(inner):
+        target[j] = _scale(acc[j], divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+    for t in numba.prange(nwork):
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True)
+def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
     for t in range(nwork):
-        _work_item(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+    for t in numba.prange(nwork):
+        _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True)
+def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+    for t in range(nwork):
+        _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)

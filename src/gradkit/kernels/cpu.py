@@ -161,5 +161,11 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
     else:
         divide, divisor_typed = 1, real.type(divisor)
     nwork = jit.work_items(f3.shape)
-    run = jit.apply_parallel if f.size >= _PARALLEL_THRESHOLD and nwork > 1 else jit.apply_serial
+    parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
+    if f3.shape[2] == 1:
+        # Lines along the last axis: 2-D views, contiguous rows where the input is.
+        run = jit.lines_parallel if parallel else jit.lines_serial
+        f3, out3 = f3[:, :, 0], out3[:, :, 0]
+    else:
+        run = jit.rows_parallel if parallel else jit.rows_serial
     run(nwork, f3, out3, start, stop, noff, off, w, col, wp, wrap, divisor_typed, divide)

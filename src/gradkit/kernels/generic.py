@@ -37,6 +37,13 @@ def apply_plan(xp: Any, f: Any, plan: AxisPlan, axis: int, real_dtype: Any, devi
     ``real_dtype`` is the real floating dtype the weights are cast to.
     Returns a new array of the same shape as ``f``.
     """
+    # NaN and inf in the data travel through the sums silently, as in the
+    # compiled kernel (and in torch); NumPy would otherwise warn.
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _apply(xp, f, plan, axis, real_dtype, device)
+
+
+def _apply(xp: Any, f: Any, plan: AxisPlan, axis: int, real_dtype: Any, device: Any) -> Any:
     pieces = []
     for block in plan.blocks:
         total = None

@@ -1,0 +1,8 @@
+"""``python -m gradkit``: the gradkit command line (see :mod:`gradkit.cli`)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

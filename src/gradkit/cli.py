@@ -1,0 +1,515 @@
+"""The ``gradkit`` command line.
+
+``gradkit explain`` shows how each derivative value is computed from the
+samples; for example::
+
+    gradkit explain 4 1 1 16 --coords -2 -1 1 4 --at 1
+
+Run ``gradkit explain --help`` for every option. Bad input prints one line
+on standard error and exits with a non-zero status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = ["main", "build_parser"]
+
+#: Exit statuses: usage errors (argparse's convention) and bad data.
+EXIT_USAGE = 2
+EXIT_DATA = 1
+EXIT_INTERNAL = 3
+
+
+class CommandError(Exception):
+    """An error to report as one line on stderr, with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_DATA) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, raised instead of printed."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise CommandError(f"{self.prog}: error: {message}", EXIT_USAGE)
+
+
+_EXAMPLES = """\
+examples:
+  gradkit explain 4 1 1 16 --coords -2 -1 1 4 --at 1
+  gradkit explain 4 1 1 16 --coords -2 -1 1 4            (every point, as a table)
+  gradkit explain 0 1 4 9 16 --spacing 0.5 --order 2 --at 2 --format latex
+  gradkit explain --file data.csv --accuracy 4 --at 10 --plot point10.png
+  gradkit explain --file grid.npy --axis 1 --at 3,5 --format json
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``gradkit`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
+    from . import __version__
+
+    parser = _Parser(
+        prog="gradkit",
+        description="gradkit: derivatives of sampled data, and how every number is computed.",
+    )
+    parser.add_argument("--version", action="version", version=f"gradkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    ex = sub.add_parser(
+        "explain",
+        help="show how the derivative at a point is computed from the samples",
+        description=(
+            "Show which samples, steps, weights and formula give the derivative at a point, "
+            "exactly as gradkit.gradient (order 1) or gradkit.derivative computes it."
+        ),
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("values", nargs="*", metavar="F", help="the samples f (numbers), or use --file")
+    ex.add_argument("--file", metavar="PATH", help="read the samples from a .csv, .txt or .npy file")
+    ex.add_argument("--ycol", type=int, metavar="K", help="with --file: take the samples from column K")
+    ex.add_argument(
+        "--xcol", type=int, metavar="K", help="with --file: take the coordinates from column K"
+    )
+    grid = ex.add_mutually_exclusive_group()
+    grid.add_argument("--coords", nargs="+", metavar="X", help="the coordinates of the samples")
+    grid.add_argument("--spacing", metavar="H", help="the uniform step (default 1)")
+    ex.add_argument(
+        "--at",
+        default="all",
+        metavar="I",
+        help="the point: an index (negative counts from the end), i,j,... for N-D data, "
+        "or 'all' for a table of every point (default)",
+    )
+    ex.add_argument("--axis", type=int, default=None, help="the axis to differentiate along (N-D data)")
+    ex.add_argument("--order", type=int, default=1, help="derivative order (default 1)")
+    ex.add_argument("--accuracy", type=int, default=2, help="order of accuracy inside (default 2)")
+    ex.add_argument(
+        "--edge-order",
+        type=int,
+        default=None,
+        help="order of accuracy at the edges (default: 1 for a first derivative at accuracy 2, "
+        "else the accuracy)",
+    )
+    ex.add_argument("--boundary", choices=("one-sided", "periodic"), default="one-sided")
+    ex.add_argument("--period", metavar="P", help="the period, for --boundary periodic on non-uniform coordinates")
+    ex.add_argument(
+        "--format", choices=("text", "markdown", "latex", "json"), default="text", help="output format"
+    )
+    ex.add_argument("--plot", metavar="PNG", help="also draw the point's stencil to this image file")
+    ex.add_argument("--plain", action="store_true", help="plain text tables, even when rich is installed")
+    return parser
+
+
+# ---------------------------------------------------------------------------
+# Parsing values
+# ---------------------------------------------------------------------------
+def _protect_negative_numbers(argv: Sequence[str]) -> list[str]:
+    """Let values like -1e-3 or -inf through argparse, which takes them for options.
+
+    A leading space makes argparse see a positional value; float() ignores it.
+    """
+    out = []
+    for tok in argv:
+        if tok.startswith("-") and not tok.startswith("--") and len(tok) > 1:
+            try:
+                complex(tok.replace("i", "j") if tok.endswith("i") else tok)
+            except ValueError:
+                pass
+            else:
+                tok = " " + tok
+        out.append(tok)
+    return out
+
+
+def _number(text: str, what: str) -> float | complex:
+    s = text.strip()
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    try:
+        c = complex(s)
+    except ValueError:
+        raise CommandError(f"{what} is {text.strip()!r}, which is not a number") from None
+    return c
+
+
+def _numbers(tokens: Sequence[str], what: str) -> np.ndarray:
+    vals = [_number(t, f"{what} {k + 1}" if len(tokens) > 1 else what) for k, t in enumerate(tokens)]
+    if any(isinstance(v, complex) for v in vals):
+        return np.array(vals, dtype=np.complex128)
+    return np.array(vals, dtype=np.float64)
+
+
+def _load_file(path: str) -> np.ndarray:
+    p = Path(path)
+    try:
+        if p.suffix.lower() == ".npy":
+            data = np.load(p, allow_pickle=False)
+        else:
+            delimiter = "," if p.suffix.lower() == ".csv" else None
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "input contained no data": reported below
+                try:
+                    data = np.loadtxt(p, delimiter=delimiter, ndmin=1)
+                except ValueError as first:
+                    try:  # perhaps a header line
+                        data = np.loadtxt(p, delimiter=delimiter, ndmin=1, skiprows=1)
+                    except ValueError:
+                        raise first from None
+                    if data.size == 0:
+                        raise first from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CommandError(f"cannot read --file {path!r}: {reason}") from None
+    except ValueError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "not numeric data"
+        raise CommandError(f"cannot read numbers from --file {path!r}: {first}") from None
+    data = np.asarray(data)
+    if data.size == 0:
+        raise CommandError(f"--file {path!r} holds no numbers")
+    if data.ndim > 1 and 1 in data.shape:
+        data = data.reshape(-1)
+    if data.dtype.kind not in "iufc":
+        raise CommandError(f"--file {path!r} holds {data.dtype} data, expected numbers")
+    return data
+
+
+def _columns(data: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray | None]:
+    """The f column (and the x column) of a table read with --file."""
+    if data.ndim != 2:
+        raise CommandError(f"--xcol/--ycol need a table of columns, but --file holds {data.ndim}-D data")
+    ncol = data.shape[1]
+    for name in ("xcol", "ycol"):
+        k = getattr(args, name)
+        if k is not None and not -ncol <= k < ncol:
+            raise CommandError(f"--{name} {k} is out of range: --file has {ncol} columns (0 to {ncol - 1})")
+    ycol = args.ycol
+    if ycol is None:
+        rest = [k for k in range(ncol) if k != args.xcol % ncol]
+        if len(rest) != 1:
+            raise CommandError(f"--file has {ncol} columns: say which holds the samples with --ycol")
+        ycol = rest[0]
+    coords = None if args.xcol is None else data[:, args.xcol]
+    return data[:, ycol], coords
+
+
+def _parse_at(text: str, ndim: int) -> str | int | tuple[int, ...]:
+    s = text.strip()
+    if s.lower() == "all":
+        return "all"
+    parts = [p.strip() for p in s.split(",")] if "," in s else [s]
+    try:
+        idx = tuple(int(p) for p in parts)
+    except ValueError:
+        raise CommandError(
+            f"--at must be an index such as 1, 'all', or i,j,... for N-D data; got {text.strip()!r}",
+            EXIT_USAGE,
+        ) from None
+    if ndim == 1 and len(idx) == 1:
+        return idx[0]
+    if len(idx) != ndim:
+        raise CommandError(
+            f"--at {text.strip()} gives {len(idx)} ind{'ex' if len(idx) == 1 else 'ices'}, but the data "
+            f"are {ndim}-D; give one per dim, e.g. --at {','.join(['0'] * ndim)}",
+            EXIT_USAGE,
+        )
+    return idx
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+def _table_rows(explanations) -> list[tuple[str, ...]]:
+    from .explain import _fmt, _fmt_exact
+
+    rows = []
+    for e in explanations:
+        d = e._detail
+        rows.append(
+            (
+                str(d.position),
+                _fmt(d.coordinate_at_point),
+                _fmt(d.value_at_point),
+                "(" + ", ".join(f"{o:+d}" if o else "0" for o in e.offsets) + ")",
+                e.scheme,
+                _fmt_exact(e.result),
+            )
+        )
+    return rows
+
+
+_HEADER = ("i", "x", "f", "offsets", "scheme", "result")
+
+
+def _print_table(explanations, plain: bool) -> None:
+    from .explain import _deriv_text
+
+    order = explanations[0].order
+    title = f"{_deriv_text(order, 'x[i]')} at every point ({len(explanations)} samples)"
+    rows = _table_rows(explanations)
+    rich_ok = False
+    if not plain:
+        try:
+            from rich.console import Console
+            from rich.table import Table
+        except ImportError:
+            pass
+        else:
+            rich_ok = True
+    if rich_ok:
+        table = Table(title=title, title_justify="left")
+        for h in _HEADER:
+            table.add_column(h, justify="left" if h in ("scheme", "offsets") else "right",
+                             style="bold" if h == "result" else None)
+        for r in rows:
+            table.add_row(*r)
+        Console(file=sys.stdout, soft_wrap=False).print(table)
+    else:
+        widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(_HEADER)]
+        print(title)
+        left = {3, 4}
+        fmt = lambda cells: "  ".join(  # noqa: E731
+            c.ljust(w) if k in left else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
+        print(fmt(_HEADER))
+        print("  ".join("-" * w for w in widths))
+        for r in rows:
+            print(fmt(r))
+    print("Explain one point step by step with --at I (e.g. --at 1).")
+
+
+def _markdown_table(explanations) -> str:
+    from .explain import _deriv_text
+
+    out = [f"**{_deriv_text(explanations[0].order, 'x[i]')} at every point**", ""]
+    out.append("| " + " | ".join(_HEADER) + " |")
+    out.append("|---:|---:|---:|:---|:---|---:|")
+    for r in _table_rows(explanations):
+        out.append("| " + " | ".join(r) + " |")
+    return "\n".join(out) + "\n"
+
+
+def _latex_table(explanations) -> str:
+    out = ["\\begin{tabular}{rrrllr}", " & ".join(_HEADER) + " \\\\", "\\hline"]
+    for r in _table_rows(explanations):
+        out.append(" & ".join(c.replace("_", "\\_") for c in r) + " \\\\")
+    out.append("\\end{tabular}")
+    return "\n".join(out)
+
+
+def _save_plot(explanation, path: str) -> None:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise CommandError("--plot needs matplotlib: pip install 'gradkit[plot]'") from None
+    fig = Figure(figsize=(7.5, 4.8), layout="constrained")
+    ax = fig.add_subplot()
+    explanation.plot(ax=ax)
+    try:
+        fig.savefig(path, dpi=150)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise CommandError(f"cannot write --plot {path!r}: {reason}") from None
+
+
+# ---------------------------------------------------------------------------
+# The explain command
+# ---------------------------------------------------------------------------
+def _run_explain(args: argparse.Namespace) -> int:
+    from .explain import _explain_all, explain
+
+    if args.file is not None and args.values:
+        raise CommandError("give the samples as numbers or with --file, not both", EXIT_USAGE)
+    if (args.xcol is not None or args.ycol is not None) and args.file is None:
+        raise CommandError("--xcol and --ycol pick columns of --file; give --file too", EXIT_USAGE)
+    file_coords = None
+    if args.file is not None:
+        f = _load_file(args.file)
+        if args.xcol is not None or args.ycol is not None:
+            f, file_coords = _columns(f, args)
+        elif f.ndim == 2 and f.shape[1] == 2 and args.axis is None:
+            raise CommandError(
+                f"--file {args.file!r} has 2 columns; if they are x and f, add --xcol 0 --ycol 1 "
+                "(or --axis to treat the table as 2-D data)",
+                EXIT_USAGE,
+            )
+    elif args.values:
+        f = _numbers(args.values, "value")
+    else:
+        raise CommandError(
+            "no samples given: pass numbers (gradkit explain 4 1 1 16) or --file data.csv", EXIT_USAGE
+        )
+    if f.ndim == 0:
+        f = f.reshape(1)
+    axis = args.axis
+    if axis is None and f.ndim > 1:
+        raise CommandError(
+            f"the data are {f.ndim}-D with shape {f.shape}; say along which axis with --axis", EXIT_USAGE
+        )
+    ax_index = 0 if axis is None else axis
+    spacing: Any = 1
+    if file_coords is not None:
+        if args.coords is not None or args.spacing is not None:
+            raise CommandError("--xcol gives the coordinates; drop --coords/--spacing", EXIT_USAGE)
+        spacing = file_coords
+    elif args.coords is not None:
+        coords = _numbers(args.coords, "coordinate")
+        if np.iscomplexobj(coords):
+            raise CommandError("--coords must be real numbers")
+        if -f.ndim <= ax_index < f.ndim and len(coords) != f.shape[ax_index]:
+            raise CommandError(
+                f"--coords has {len(coords)} values but there are {f.shape[ax_index]} samples"
+                + (f" along axis {ax_index}" if f.ndim > 1 else "")
+                + "; give one coordinate per sample"
+            )
+        spacing = coords
+    elif args.spacing is not None:
+        spacing = _number(args.spacing, "--spacing")
+    period = None if args.period is None else _number(args.period, "--period")
+    at = _parse_at(args.at, f.ndim)
+    kw = dict(
+        spacing=spacing,
+        order=args.order,
+        accuracy=args.accuracy,
+        edge_order=args.edge_order,
+        boundary=args.boundary,
+        period=period,
+    )
+    if axis is not None:
+        kw["axis"] = axis
+    if at == "all":
+        if f.ndim > 1:
+            raise CommandError(
+                "--at all shows a 1-D line; for N-D data give a point, e.g. --at "
+                + ",".join(["0"] * f.ndim),
+                EXIT_USAGE,
+            )
+        if args.plot:
+            raise CommandError("--plot draws one point: add --at I (e.g. --at 1)", EXIT_USAGE)
+        explanations = _explain_all(f, **kw)
+        if args.format == "json":
+            print(json.dumps([e.to_dict() for e in explanations], indent=2))
+        elif args.format == "markdown":
+            print(_markdown_table(explanations), end="")
+        elif args.format == "latex":
+            print(_latex_table(explanations))
+        else:
+            _print_table(explanations, args.plain)
+        return 0
+    e = explain(f, at, **kw)
+    if args.format == "json":
+        print(json.dumps(e.to_dict(), indent=2))
+    elif args.format == "markdown":
+        print(e.to_markdown(), end="")
+    elif args.format == "latex":
+        print(e.to_latex())
+    else:
+        print(e)
+    if args.plot:
+        _save_plot(e, args.plot)
+        print(f"plot written to {args.plot}", file=sys.stderr)
+    return 0
+
+
+def _clean(message: str) -> str:
+    """One line; the library's 'explain: ' prefix dropped (the CLI names itself)."""
+    line = " ".join(str(message).split())
+    for prefix in ("explain: ", "gradient: ", "derivative: "):
+        if line.startswith(prefix):
+            line = line[len(prefix):]
+    return line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gradkit`` command and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success; 2 for a usage error, 1 for bad data, 3 for an internal
+        error. Errors print one line on stderr.
+
+    Examples
+    --------
+    >>> from gradkit.cli import main
+    >>> main(["explain", "4", "1", "1", "16", "--coords", "-2", "-1", "1", "4", "--at", "3",
+    ...       "--format", "json"])  # doctest: +ELLIPSIS
+    {
+      "index": 3,
+    ...
+    0
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    prog = "gradkit"
+    args = None
+    try:
+        try:
+            args = parser.parse_args(_protect_negative_numbers(argv))
+        except SystemExit as exc:  # --help and --version
+            return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+        prog = f"gradkit {args.command}"
+        if args.command == "explain":
+            return _run_explain(args)
+        raise CommandError(f"unknown command {args.command!r}", EXIT_USAGE)  # pragma: no cover
+    except CommandError as exc:
+        msg = str(exc)
+        if not msg.startswith("gradkit"):
+            msg = f"{prog}: error: {msg}"
+        print(" ".join(msg.split()), file=sys.stderr)
+        return exc.status
+    except (TypeError, ValueError, IndexError) as exc:
+        line = _clean(str(exc))
+        if getattr(args, "coords", None) is not None and line.startswith("spacing "):
+            line = "--coords " + line[len("spacing "):]  # the library's name for them
+        print(f"{prog}: error: {line}", file=sys.stderr)
+        return EXIT_DATA
+    except BrokenPipeError:  # pragma: no cover - e.g. `gradkit explain ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except KeyboardInterrupt:  # pragma: no cover
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the command line
+        if os.environ.get("GRADKIT_DEBUG"):
+            raise
+        print(
+            f"{prog}: internal error: {type(exc).__name__}: {_clean(str(exc))} "
+            "(please report it; set GRADKIT_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

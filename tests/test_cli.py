@@ -1,0 +1,287 @@
+"""The command line: `gradkit explain` (and `python -m gradkit explain`).
+
+Oracles: torch.gradient / numpy.gradient for the numbers; the error cases
+check the contract (non-zero exit, one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from gradkit.cli import main
+
+SEED = ["explain", "4", "1", "1", "16", "--coords", "-2", "-1", "1", "4"]
+X = [-2.0, -1.0, 1.0, 4.0]
+F = [4.0, 1.0, 1.0, 16.0]
+TORCH_SEED = torch.gradient(torch.tensor(F), spacing=(torch.tensor(X),))[0].tolist()  # [-3, -2, 2, 5]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_subprocess(*args, env_extra=None):
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", "Agg")
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "gradkit", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+# ---------------------------------------------------------------------------
+# The newcomer's command
+# ---------------------------------------------------------------------------
+def test_module_entry_point_seed_at_1():
+    p = run_subprocess(*SEED, "--at", "1")
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert out.startswith("f'(x[1]) ≈ -2: the first derivative at index 1, from 3 samples")
+    assert "Scheme: central, 2nd-order accurate, non-uniform grid" in out
+    assert "hl = x[1] - x[0] = -1 - (-2) = 1" in out
+    assert "hr = x[2] - x[1] = 1 - (-1) = 2" in out
+    assert "(1²·1 - 2²·4 + (2² - 1²)·1) / (1·2·3)" in out
+    assert "= -12 / 6" in out
+    assert "parabola" in out
+    assert p.stderr == ""
+
+
+def test_console_script():
+    script = Path(sys.executable).with_name("gradkit")
+    if not script.exists():
+        pytest.skip("the gradkit console script is not installed next to this interpreter")
+    p = subprocess.run([str(script), *SEED, "--at", "3", "--format", "json"], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["result"] == pytest.approx(TORCH_SEED[3], rel=1e-14)
+
+
+def test_subprocess_error_is_one_line():
+    p = run_subprocess("explain", "4", "1", "x", "16")
+    assert p.returncode != 0
+    assert p.stdout == ""
+    assert "Traceback" not in p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'x'" in lines[0] and "not a number" in lines[0]
+
+
+# ---------------------------------------------------------------------------
+# Formats, in-process
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("at", [0, 1, 2, 3, -1])
+def test_json_matches_torch(at, capsys):
+    code, out, err = run(SEED + ["--at", str(at), "--format", "json"], capsys)
+    assert code == 0 and err == ""
+    d = json.loads(out)
+    assert d["result"] == pytest.approx(TORCH_SEED[at], rel=1e-14)
+    assert set(d) >= {"result", "weights", "offsets", "values", "scheme", "formula", "steps"}
+    assert sum(w * v for w, v in zip(d["weights"], d["values"])) == pytest.approx(d["result"], rel=1e-12)
+    assert len(d["offsets"]) == len(d["weights"]) == len(d["values"])
+
+
+def test_markdown_and_latex(capsys):
+    code, out, _ = run(SEED + ["--at", "1", "--format", "markdown"], capsys)
+    assert code == 0
+    assert out.startswith("**f'(x[1]) ≈ -2** — central")
+    assert "| offset | index | x | f | weight | weight × f |" in out
+    code, out, _ = run(SEED + ["--at", "1", "--format", "latex"], capsys)
+    assert code == 0
+    assert out.strip().startswith("\\begin{aligned}") and out.strip().endswith("\\end{aligned}")
+    assert "h_l &= 1" in out
+
+
+def test_all_points_plain_table(capsys):
+    code, out, err = run(SEED + ["--plain"], capsys)  # --at all is the default
+    assert code == 0 and err == ""
+    rows = [line.split() for line in out.splitlines()]
+    table = [r for r in rows if r and r[0] in {"0", "1", "2", "3"}]
+    assert [r[0] for r in table] == ["0", "1", "2", "3"]
+    results = [float(r[-1]) for r in table]
+    np.testing.assert_allclose(results, TORCH_SEED, rtol=1e-14)
+    assert "one-sided forward" in out and "one-sided backward" in out and "central" in out
+
+
+def test_all_points_rich_table(capsys):
+    pytest.importorskip("rich")
+    code, out, _ = run(SEED + ["--at", "all"], capsys)
+    assert code == 0
+    assert "┃" in out or "|" in out  # a rich table
+    for value in ("-3", "5", "2"):
+        assert value in out
+    assert "-1.9999999999999998" in out or "-2" in out
+
+
+def test_all_points_json_and_markdown(capsys):
+    code, out, _ = run(SEED + ["--format", "json"], capsys)
+    assert code == 0
+    points = json.loads(out)
+    np.testing.assert_allclose([p["result"] for p in points], TORCH_SEED, rtol=1e-14)
+    code, out, _ = run(SEED + ["--format", "markdown"], capsys)
+    assert code == 0 and out.count("\n| ") == 5  # header + 4 points
+    code, out, _ = run(SEED + ["--format", "latex"], capsys)
+    assert code == 0 and "\\begin{tabular}" in out
+
+
+def test_spacing_order_accuracy(capsys):
+    vals = [str(v) for v in (np.arange(9.0) * 0.5) ** 3]
+    code, out, _ = run(["explain", *vals, "--spacing", "0.5", "--order", "2", "--at", "4", "--format", "json"], capsys)
+    assert code == 0
+    assert json.loads(out)["result"] == pytest.approx(6 * 2.0, rel=1e-12)  # f'' = 6x at x = 2
+    code, out, _ = run(["explain", *vals, "--spacing", "0.5", "--accuracy", "4", "--at", "0",
+                        "--format", "json"], capsys)
+    d = json.loads(out)
+    assert len(d["offsets"]) == 5  # edge_order defaults to the accuracy
+    assert d["result"] == pytest.approx(0.0, abs=1e-12)  # exact for a cubic: 3x**2 at x = 0
+    code, out, _ = run(["explain", *vals, "--spacing", "0.5", "--edge-order", "2", "--at", "8",
+                        "--format", "json"], capsys)
+    d = json.loads(out)
+    ref = np.gradient((np.arange(9.0) * 0.5) ** 3, 0.5, edge_order=2)
+    assert d["result"] == pytest.approx(ref[8], rel=1e-12)
+
+
+def test_periodic(capsys):
+    f = np.sin(np.arange(8) * 2 * np.pi / 8)
+    code, out, _ = run(["explain", *map(repr, f.tolist()), "--boundary", "periodic", "--at", "0",
+                        "--spacing", repr(2 * np.pi / 8), "--format", "json"], capsys)
+    assert code == 0
+    d = json.loads(out)
+    assert d["indices"] == [7, 1]
+    assert d["result"] == pytest.approx(np.sin(2 * np.pi / 8) / (2 * np.pi / 8), rel=1e-12)
+    code, _, _ = run(["explain", "1", "2", "0", "--coords", "0", "1", "2.5", "--boundary", "periodic",
+                      "--period", "4", "--at", "0"], capsys)
+    assert code == 0
+
+
+def test_negative_numbers_everywhere(capsys):
+    code, out, err = run(["explain", "-3", "-1e-3", "2", "-.5", "--coords", "-2", "-1e0", "1", "4",
+                          "--at", "-3", "--format", "json"], capsys)
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["index"] == 1
+    ref = np.gradient(np.array([-3, -1e-3, 2, -0.5]), np.array([-2.0, -1.0, 1.0, 4.0]))
+    assert d["result"] == pytest.approx(ref[1], rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------
+def test_files(tmp_path, capsys):
+    csv = tmp_path / "f.csv"
+    csv.write_text("f\n4\n1\n1\n16\n")
+    code, out, _ = run(["explain", "--file", str(csv), "--coords", *map(str, X), "--at", "1", "--format", "json"],
+                       capsys)
+    assert code == 0 and json.loads(out)["result"] == pytest.approx(-2.0, rel=1e-14)
+    table = tmp_path / "xf.csv"
+    table.write_text("x,f\n-2,4\n-1,1\n1,1\n4,16\n")
+    code, out, _ = run(["explain", "--file", str(table), "--xcol", "0", "--ycol", "1", "--at", "2",
+                        "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["result"] == pytest.approx(TORCH_SEED[2], rel=1e-14)
+    txt = tmp_path / "f.txt"
+    txt.write_text("4 1 1 16\n")
+    code, out, _ = run(["explain", "--file", str(txt), "--at", "0", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["result"] == -3.0
+    grid = np.arange(20.0).reshape(4, 5) ** 2
+    npy = tmp_path / "g.npy"
+    np.save(npy, grid)
+    code, out, _ = run(["explain", "--file", str(npy), "--axis", "1", "--at", "2,3", "--format", "json"], capsys)
+    assert code == 0
+    d = json.loads(out)
+    assert d["index"] == [2, 3] and d["axis"] == 1
+    assert d["result"] == pytest.approx(np.gradient(grid, axis=1)[2, 3], rel=1e-14)
+
+
+def test_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    import matplotlib.image as mpimg
+
+    png = tmp_path / "seed.png"
+    code, out, err = run(SEED + ["--at", "1", "--plot", str(png)], capsys)
+    assert code == 0
+    assert str(png) in err and "Traceback" not in err
+    assert png.read_bytes()[:8] == PNG_SIGNATURE
+    img = mpimg.imread(png)
+    assert img.ndim == 3 and 500 < img.shape[0] < 1500 and 800 < img.shape[1] < 2000
+    assert img.std() > 0.05
+
+
+# ---------------------------------------------------------------------------
+# Errors: exit != 0, exactly one line on stderr, no traceback
+# ---------------------------------------------------------------------------
+ERRORS = {
+    "non-numeric value": (["explain", "4", "1", "abc", "16"], "not a number"),
+    "too few points": (["explain", "4"], "needs at least 2 samples"),
+    "too few for accuracy": (["explain", "1", "2", "3", "--accuracy", "4"], "needs at least"),
+    "mismatched coords": (["explain", "4", "1", "1", "16", "--coords", "1", "2", "3"], "--coords has 3 values"),
+    "repeated coords": (["explain", "4", "1", "1", "16", "--coords", "1", "1", "2", "3"], "--coords must hold distinct"),
+    "bad --at": (SEED + ["--at", "one"], "--at must be"),
+    "--at out of range": (SEED + ["--at", "9"], "out of range"),
+    "--at wrong arity": (SEED + ["--at", "1,2"], "--at 1,2 gives 2 indices"),
+    "no values": (["explain"], "no samples given"),
+    "values and file": (["explain", "1", "2", "--file", "x.csv"], "not both"),
+    "missing file": (["explain", "--file", "/nonexistent/dir/data.csv"], "cannot read"),
+    "coords and spacing": (SEED + ["--spacing", "2"], "not allowed with"),
+    "zero spacing": (["explain", "1", "2", "3", "--spacing", "0"], "non-zero"),
+    "bad spacing": (["explain", "1", "2", "3", "--spacing", "wide"], "not a number"),
+    "bad order": (SEED + ["--order", "x"], "invalid int value"),
+    "negative order": (SEED + ["--order", "-1"], "non-negative"),
+    "bad boundary": (SEED + ["--boundary", "reflect"], "invalid choice"),
+    "unknown option": (SEED + ["--bogus"], "unrecognized arguments"),
+    "plot all": (SEED + ["--plot", "x.png"], "--plot draws one point"),
+    "periodic needs period": (SEED + ["--boundary", "periodic"], "needs period"),
+    "no command": ([], "required"),
+    "2-D without axis": (None, "--axis"),
+    "bad column": (None, "--ycol 5 is out of range"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_errors_are_one_clear_line(case, capsys, tmp_path):
+    argv, expected = ERRORS[case]
+    if case == "2-D without axis":
+        np.save(tmp_path / "g.npy", np.zeros((3, 4)))
+        argv = ["explain", "--file", str(tmp_path / "g.npy"), "--at", "1,1"]
+    if case == "bad column":
+        (tmp_path / "t.csv").write_text("1,2\n3,4\n5,6\n")
+        argv = ["explain", "--file", str(tmp_path / "t.csv"), "--ycol", "5"]
+    code, out, err = run(argv, capsys)
+    assert code != 0
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("gradkit")
+    assert expected in lines[0]
+
+
+def test_help_and_version(capsys):
+    code, out, _ = run(["explain", "--help"], capsys)
+    assert code == 0 and "--coords" in out and "--at" in out and "examples:" in out
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.startswith("gradkit ")
+
+
+def test_demo_shows_explain(capsys, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import tempfile
+
+    from gradkit import demo
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    demo.main()
+    out, err = capsys.readouterr()
+    assert "$ gradkit explain 4 1 1 16 --coords -2 -1 1 4 --at 1" in out
+    assert "hl = x[1] - x[0] = -1 - (-2) = 1" in out
+    png = tmp_path / "gradkit-demo" / "seed_explain.png"
+    assert str(png) in out
+    assert png.read_bytes()[:8] == PNG_SIGNATURE
