@@ -21,12 +21,12 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m gradkit.demo
 
-# The whole suite, then the differential and property tests once more on the
-# generic array-API kernel (the compiled NumPy kernel switched off), so both
-# paths are held to the same oracles.
+# The whole suite, then the differential, property and explain tests once more
+# on the generic array-API kernel (the compiled NumPy kernel switched off), so
+# both paths are held to the same oracles.
 test: $(STAMP)
 	$(PY) -m pytest -q
-	GRADKIT_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider tests/conformance tests/properties
+	GRADKIT_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider tests/conformance tests/properties tests/test_explain.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

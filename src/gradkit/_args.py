@@ -27,6 +27,7 @@ __all__ = [
     "check_boundary",
     "normalize_dims",
     "torch_style_spacing",
+    "single_axis_spacing",
     "numpy_style_spacing",
     "per_axis",
     "make_specs",
@@ -241,6 +242,18 @@ def torch_style_spacing(
         _entry(v, shape[a], a, func, f"spacing[{k}]" if isinstance(spacing, (list, tuple)) else "spacing")
         for k, (v, a) in enumerate(zip(items, axes))
     ]
+
+
+def single_axis_spacing(spacing: Any, axis: int, shape: Sequence[int], func: str) -> SpacingEntry:
+    """``spacing`` for exactly one axis: a scalar step or the coordinates.
+
+    With one axis there is nothing to pair per dim, so a plain list of
+    numbers means coordinates; a one-element sequence wrapping a scalar or an
+    array (``(x,)``, as torch.gradient takes it) is accepted too.
+    """
+    if isinstance(spacing, (list, tuple)) and len(spacing) == 1:
+        return _entry(spacing[0], shape[axis], axis, func, "spacing[0]")
+    return _entry(spacing, shape[axis], axis, func, "spacing")
 
 
 def numpy_style_spacing(

@@ -196,9 +196,10 @@ def derivative(
     order : int or tuple of ints, default 1
         Derivative order (0 returns a copy). A tuple asks for a mixed
         partial: ``order=(1, 1), axis=(0, 1)`` is d2f/dx0 dx1.
-    spacing : scalar, 1-D array, or tuple of them, default 1
-        Step or coordinates along ``axis``; a tuple in the order of ``axis``
-        when ``axis`` is a tuple.
+    spacing : scalar, 1-D array or list, or tuple of them, default 1
+        Step or coordinates along ``axis`` (with one axis, a list of numbers
+        is the coordinates); a tuple in the order of ``axis`` when ``axis``
+        is a tuple.
     axis, dim : int or tuple of ints, default -1
         The axis (aliases; give at most one).
     accuracy : int, default 2
@@ -244,7 +245,10 @@ def derivative(
     if isinstance(ax, (list, tuple)) and len(ax) == 0:
         raise ValueError(f"{func}: axis must name at least one axis, got {ax!r}")
     axes = _args.normalize_dims(ax, op.ndim, func, "axis" if dim is _UNSET else "dim")
-    entries = _args.torch_style_spacing(spacing, axes, op.shape, True, func)
+    if isinstance(ax, (list, tuple)):
+        entries = _args.torch_style_spacing(spacing, axes, op.shape, True, func)
+    else:
+        entries = [_args.single_axis_spacing(spacing, axes[0], op.shape, func)]
     specs = _args.make_specs(
         op.shape,
         axes,

@@ -981,14 +981,7 @@ def _prepare(
     (a,) = _args.normalize_dims(ax, op.ndim, _FUNC, name)
     if isinstance(order, (list, tuple)):
         raise TypeError(f"{_FUNC}: order must be one integer (explain follows one axis), got {order!r}")
-    # One axis only, so a plain list of numbers can only mean coordinates.
-    if (
-        isinstance(spacing, (list, tuple))
-        and len(spacing) > 1
-        and all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in spacing)
-    ):
-        spacing = np.asarray(spacing)
-    entries = _args.torch_style_spacing(spacing, (a,), op.shape, True, _FUNC)
+    entries = [_args.single_axis_spacing(spacing, a, op.shape, _FUNC)]
     rule = _gradient_edge_order if (_args._is_int(order) and order == 1) else None
     (spec,) = _args.make_specs(
         op.shape,
