@@ -28,6 +28,7 @@ import numpy as np
 
 __all__ = [
     "fornberg_weights",
+    "three_point_weights",
     "AxisPlan",
     "StencilBlock",
     "plan_axis",
@@ -133,7 +134,6 @@ def points_needed(order: int, accuracy: int, edge_order: int, boundary: str, uni
 # ---------------------------------------------------------------------------
 # Plans
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
 class StencilBlock:
     """One stencil applied to the contiguous output points ``start:stop``.
 
@@ -142,16 +142,54 @@ class StencilBlock:
     when all points share it, or ``(len(offsets), stop - start)`` when every
     point has its own weights (coordinate grids): ``weights[k]`` then holds
     the weight of offset ``k`` for each point.
+
+    The centred three-point first derivative on a coordinate grid keeps no
+    weight rows until something asks for them (``rule == "three-point"``):
+    its weights follow from the coordinates by :func:`three_point_weights`,
+    which the compiled kernel evaluates on the fly, so a long axis costs no
+    memory beyond its coordinates.
     """
 
-    start: int
-    stop: int
-    offsets: tuple[int, ...]
-    weights: np.ndarray
-    kind: str  # "central", "forward", "backward", "off-centre", "periodic"
-    #: True for the stencils near a one-sided edge, whose accuracy is the
-    #: plan's edge_order (even when the window happens to be symmetric).
-    edge: bool = False
+    __slots__ = ("start", "stop", "offsets", "kind", "edge", "rule", "_weights", "_coords")
+
+    def __init__(
+        self,
+        start: int,
+        stop: int,
+        offsets: tuple[int, ...],
+        weights: np.ndarray | None,
+        kind: str,
+        edge: bool = False,
+        rule: str | None = None,
+        coords: np.ndarray | None = None,
+    ):
+        self.start = start
+        self.stop = stop
+        self.offsets = offsets
+        self.kind = kind  # "central", "forward", "backward", "off-centre", "periodic"
+        #: True for the stencils near a one-sided edge, whose accuracy is the
+        #: plan's edge_order (even when the window happens to be symmetric).
+        self.edge = edge
+        self.rule = rule
+        self._weights = weights
+        self._coords = coords
+
+    def __repr__(self) -> str:
+        return (
+            f"StencilBlock({self.start}:{self.stop}, offsets={self.offsets}, kind={self.kind!r}"
+            f"{', edge' if self.edge else ''}{', rule=' + repr(self.rule) if self.rule else ''})"
+        )
+
+    @property
+    def weights(self) -> np.ndarray:
+        if self._weights is None:
+            centres = np.arange(self.start, self.stop)
+            self._weights = np.stack(self._three_point(centres))
+        return self._weights
+
+    def _three_point(self, centres):
+        x = self._coords
+        return three_point_weights(x[centres] - x[centres - 1], x[centres + 1] - x[centres])
 
     def accuracy(self, plan: "AxisPlan") -> int:
         """The order of accuracy this block was built for."""
@@ -159,11 +197,25 @@ class StencilBlock:
 
     @property
     def shared(self) -> bool:
-        return self.weights.ndim == 1
+        return self.rule is None and self.weights.ndim == 1
 
     def row(self, i: int) -> np.ndarray:
         """Weights of output point ``i`` (unscaled)."""
+        if self._weights is None:
+            return np.array(self._three_point(np.array([i]))).reshape(-1)
         return self.weights if self.shared else self.weights[:, i - self.start]
+
+
+def three_point_weights(hl, hr):
+    """Weights of the centred three-point first derivative on any grid.
+
+    For samples at ``x - hl``, ``x`` and ``x + hr``: the closed form of
+    Fornberg's weights for this stencil (the slope at ``x`` of the parabola
+    through the three samples), written as torch.gradient and numpy.gradient
+    write it, so that gradkit reproduces them to the last bit. Works on
+    scalars (also inside compiled kernels) and arrays alike.
+    """
+    return (-hr / (hl * (hl + hr)), (hr - hl) / (hl * hr), hl / (hr * (hl + hr)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,6 +353,8 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period) -> list
         return _coordinate_weights(x, i, 1, offs, order)[:, 0]
 
     def interior_block(start, stop, offs):
+        if order == 1 and offs == (-1, 0, 1):
+            return StencilBlock(start, stop, offs, None, "central", rule="three-point", coords=x)
         w = _coordinate_weights(x, start, stop - start, offs, order)
         return StencilBlock(start, stop, offs, w, "central")
 

@@ -7,8 +7,11 @@ Compiled functions are cached on disk (``cache=True``).
 The array is viewed as ``(outer, n, inner)`` with the differentiated axis in
 the middle. A plan arrives as a table of segments; segment ``s`` covers the
 output points ``start[s]:stop[s]`` and applies ``noff[s]`` offsets
-``off[s, :]``, with shared weights ``w[s, :]`` or, when ``col[s] >= 0``,
-per-point weights ``wp[k, col[s] + (i - start[s])]``. ``wrap[s]`` marks the
+``off[s, :]``, with shared weights ``w[s, :]``, or, when ``col[s] >= 0``,
+per-point weights ``wp[k, col[s] + (i - start[s])]``, or, when
+``col[s] == -2``, the three-point weights of the coordinates ``x`` around
+``i`` (computed on the fly by the stencil layer's closed form, so a long
+coordinate axis needs no weight rows in memory). ``wrap[s]`` marks the
 few points of a periodic axis whose samples wrap around.
 
 The arithmetic is the generic kernel's, term by term: ``w0*f0 + w1*f1 + ...``
@@ -18,6 +21,11 @@ paths (and ``explain``) give the same bits.
 
 import numba
 import numpy as np
+
+from ..stencils import three_point_weights
+
+#: The stencil layer's closed form, compiled: weights computed on the fly.
+_three_point = numba.njit(cache=True, nogil=True, inline="always")(three_point_weights)
 
 _TILE = 2048  # points of a 1-D line processed together (stays in L1/L2)
 
@@ -48,7 +56,7 @@ def work_items(shape):
 
 
 @numba.njit(cache=True, nogil=True)
-def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
 
     A tile of one line: the sums build up in a local buffer, which cannot
@@ -72,6 +80,12 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, div
                 for k in range(1, noff[s]):
                     total = total + _weight(w, wp, col, s, k, i, start) * line[(i + off[s, k]) % n]
                 acc[i - i0] = total
+            continue
+        if col[s] == -2:
+            wt = np.empty(3, dtype=w.dtype)
+            for i in range(a, b):
+                wt[0], wt[1], wt[2] = _three_point(x[i] - x[i - 1], x[i + 1] - x[i])
+                acc[i - i0] = wt[0] * line[i - 1] + wt[1] * line[i] + wt[2] * line[i + 1]
             continue
         d0 = off[s, 0]
         if col[s] >= 0:
@@ -97,7 +111,7 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, div
 
 
 @numba.njit(cache=True, nogil=True)
-def _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     """Work item ``t`` of a ``(outer, n, inner)`` array differentiated along axis 1.
 
     One output row: a weighted sum of input rows, built up in a local buffer.
@@ -109,11 +123,14 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
     while not (start[s] <= i < stop[s]):
         s += 1
     acc = np.empty(inner, dtype=out.dtype)
+    wt = np.empty(3, dtype=w.dtype)
+    if col[s] == -2:
+        wt[0], wt[1], wt[2] = _three_point(x[i] - x[i - 1], x[i + 1] - x[i])
     for k in range(noff[s]):
         src = i + off[s, k]
         if wrap[s]:
             src = src % n
-        wk = _weight(w, wp, col, s, k, i, start)
+        wk = wt[k] if col[s] == -2 else _weight(w, wp, col, s, k, i, start)
         row = f[o, src]
         if k == 0:
             for j in range(inner):
@@ -127,24 +144,24 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     for t in numba.prange(nwork):
-        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
 
 
 @numba.njit(cache=True, nogil=True)
-def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     for t in range(nwork):
-        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     for t in numba.prange(nwork):
-        _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
 
 
 @numba.njit(cache=True, nogil=True)
-def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide):
+def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     for t in range(nwork):
-        _row(t, f, out, start, stop, noff, off, w, col, wp, wrap, divisor, divide)
+        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)

@@ -76,11 +76,13 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
     w = np.zeros((nseg, width), real_dtype)
     col = np.full(nseg, -1, np.int64)
     wrap = np.zeros(nseg, np.bool_)
-    point_blocks = {}
+    point_blocks = {}  # blocks with weight rows (per point)
     for s, (a, b, offsets, block, wraps) in enumerate(segs):
         start[s], stop[s], noff[s], wrap[s] = a, b, len(offsets), wraps
         off[s, : len(offsets)] = offsets
-        if block.shared:
+        if block.rule == "three-point":
+            col[s] = -2  # weights from the coordinates, on the fly
+        elif block.shared:
             w[s, : len(offsets)] = block.weights
         else:
             point_blocks.setdefault(id(block), block)
@@ -100,9 +102,10 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
             m = len(block.offsets)
             wp[:m, bases[key] : bases[key] + block.stop - block.start] = block.weights
     for s, (a, b, offsets, block, wraps) in enumerate(segs):
-        if not block.shared:
+        if col[s] >= 0:
             col[s] += bases[id(block)]
-    tables = (start, stop, noff, off, w, col, wp, wrap)
+    x = plan.coords if plan.coords is not None else np.zeros(1)
+    tables = (start, stop, noff, off, w, col, wp, x, wrap)
     per_plan[real_dtype] = tables
     return tables
 
@@ -149,7 +152,7 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
         return
     jit = _load_jit()
     real = np.empty(0, f.dtype).real.dtype
-    start, stop, noff, off, w, col, wp, wrap = _tables(plan, real)
+    start, stop, noff, off, w, col, wp, x, wrap = _tables(plan, real)
     divisor = plan.divisor
     if divisor == 1:
         divide, divisor_typed = 0, real.type(1)
@@ -168,4 +171,4 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
         f3, out3 = f3[:, :, 0], out3[:, :, 0]
     else:
         run = jit.rows_parallel if parallel else jit.rows_serial
-    run(nwork, f3, out3, start, stop, noff, off, w, col, wp, wrap, divisor_typed, divide)
+    run(nwork, f3, out3, start, stop, noff, off, w, col, wp, x, wrap, divisor_typed, divide)
