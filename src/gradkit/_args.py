@@ -162,8 +162,30 @@ def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
     return h
 
 
-def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Validated float64 coordinates and their steps ``np.diff(x)``."""
+#: Coordinates are scanned in chunks this long: each check then runs in
+#: cache and needs no temporaries the size of the axis.
+_SCAN_CHUNK = 1 << 15
+
+
+def _scan(x: np.ndarray) -> tuple[int, bool, bool, bool]:
+    """One chunked pass over ``x``: (first non-finite index or -1, strictly
+    increasing, strictly decreasing, exactly evenly spaced)."""
+    increasing = decreasing = uniform = True
+    h = x[1] - x[0] if len(x) > 1 else 0.0
+    for a in range(0, len(x), _SCAN_CHUNK):
+        chunk = x[a : a + _SCAN_CHUNK + 1]  # one sample of overlap with the next chunk
+        finite = np.isfinite(chunk)
+        if not finite.all():
+            return a + int(np.argmin(finite)), False, False, False
+        d = chunk[1:] - chunk[:-1]
+        increasing = increasing and bool((d > 0).all())
+        decreasing = decreasing and bool((d < 0).all())
+        uniform = uniform and bool((d == h).all())
+    return -1, increasing, decreasing, uniform and len(x) > 1
+
+
+def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[np.ndarray, float | None]:
+    """Validated float64 coordinates, and their step when exactly evenly spaced."""
     x = to_host_float64(value, func, name)
     if x.ndim != 1:
         raise ValueError(
@@ -174,13 +196,10 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[n
             f"{func}: {name} has {len(x)} coordinates but dim {axis} has {n} samples; "
             "give one coordinate per sample"
         )
-    bad = np.flatnonzero(~np.isfinite(x))
-    if len(bad):
-        raise ValueError(
-            f"{func}: {name} must be finite, but coordinate {bad[0]} is {float(x[bad[0]])}"
-        )
-    steps = np.diff(x)
-    if not (np.all(steps > 0) or np.all(steps < 0)):
+    bad, increasing, decreasing, uniform = _scan(x)
+    if bad >= 0:
+        raise ValueError(f"{func}: {name} must be finite, but coordinate {bad} is {float(x[bad])}")
+    if not (increasing or decreasing):
         # Not monotonic: only a sort finds repeated values.
         order = np.argsort(x, kind="stable")
         same = np.flatnonzero(np.diff(x[order]) == 0)
@@ -190,7 +209,7 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[n
                 f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
                 f"are both {float(x[i])}"
             )
-    return x, steps
+    return x, float(x[1] - x[0]) if uniform else None
 
 
 def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
@@ -201,10 +220,9 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
         raise TypeError(
             f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
         )
-    x, steps = _coordinates(value, n, axis, func, name)
     # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
-    uniform = len(steps) > 0 and bool(np.all(steps == steps[0]))
-    return SpacingEntry(float(steps[0]) if uniform else None, x, value)
+    x, step = _coordinates(value, n, axis, func, name)
+    return SpacingEntry(step, x, value)
 
 
 def torch_style_spacing(
@@ -334,8 +352,7 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
             )
         return None
     x = entry.coords
-    increasing = np.all(np.diff(x) > 0)
-    decreasing = np.all(np.diff(x) < 0)
+    _, increasing, decreasing, _ = _scan(x)
     if not (increasing or decreasing):
         raise ValueError(
             f"{func}: boundary='periodic' needs monotonic coordinates along dim {axis}"

@@ -175,4 +175,4 @@ def to_host_float64(x: Any, func: str, name: str) -> np.ndarray:
             f"{func}: {name} has dtype {arr.dtype}; coordinates must be real numbers "
             "(convert datetimes to numbers first)"
         )
-    return arr.astype(np.float64)
+    return arr.astype(np.float64, copy=False)

@@ -433,6 +433,10 @@ def plan_axis(
         step = None
     if coords is None:
         key = ("uniform", n, order, accuracy, edge_order, boundary, step)
+    elif order == 1 and boundary != "periodic" and interior_width(order, accuracy, False) == 3:
+        # Nothing worth caching: the interior weights follow from the
+        # coordinates on the fly, and hashing them would cost more.
+        return _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
     else:
         digest = hashlib.blake2b(np.ascontiguousarray(coords), digest_size=16).digest()
         key = ("coords", n, order, accuracy, edge_order, boundary, digest, period)

@@ -60,7 +60,8 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, 
     """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
 
     A tile of one line: the sums build up in a local buffer, which cannot
-    alias the input, so each pass over the tile vectorises.
+    alias the input. Every loop runs over slices from index 0, so numba
+    needs no negative-index checks and the passes vectorise.
     """
     outer, n = f.shape
     ntiles = (n + _TILE - 1) // _TILE
@@ -68,46 +69,62 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, 
     i0 = (t % ntiles) * _TILE
     i1 = min(i0 + _TILE, n)
     line = f[o]
-    acc = np.empty(i1 - i0, dtype=out.dtype)
+    buffer = np.empty(i1 - i0, dtype=out.dtype)
     for s in range(start.shape[0]):
         a = max(start[s], i0)
         b = min(stop[s], i1)
         if a >= b:
             continue
+        m = b - a
+        acc = buffer[a - i0 : b - i0]
         if wrap[s]:
-            for i in range(a, b):
+            for p in range(m):
+                i = a + p
                 total = _weight(w, wp, col, s, 0, i, start) * line[(i + off[s, 0]) % n]
                 for k in range(1, noff[s]):
                     total = total + _weight(w, wp, col, s, k, i, start) * line[(i + off[s, k]) % n]
-                acc[i - i0] = total
-            continue
-        if col[s] == -2:
-            wt = np.empty(3, dtype=w.dtype)
-            for i in range(a, b):
-                wt[0], wt[1], wt[2] = _three_point(x[i] - x[i - 1], x[i + 1] - x[i])
-                acc[i - i0] = wt[0] * line[i - 1] + wt[1] * line[i] + wt[2] * line[i + 1]
-            continue
-        d0 = off[s, 0]
-        if col[s] >= 0:
-            c0 = col[s] - start[s]
-            for i in range(a, b):
-                acc[i - i0] = wp[0, c0 + i] * line[i + d0]
+                acc[p] = total
+        elif col[s] == -2:
+            # Three-point weights from the coordinates, rounded to the weight dtype.
+            xs = x[a - 1 : b + 1]
+            wa = np.empty(m, dtype=w.dtype)
+            wb = np.empty(m, dtype=w.dtype)
+            wc = np.empty(m, dtype=w.dtype)
+            for p in range(m):
+                wa[p], wb[p], wc[p] = _three_point(xs[p + 1] - xs[p], xs[p + 2] - xs[p + 1])
+            left = line[a - 1 : b - 1]
+            centre = line[a:b]
+            right = line[a + 1 : b + 1]
+            for p in range(m):
+                acc[p] = wa[p] * left[p] + wb[p] * centre[p] + wc[p] * right[p]
+        elif col[s] >= 0:
+            base = col[s] + a - start[s]
+            src = line[a + off[s, 0] : b + off[s, 0]]
+            wk = wp[0, base : base + m]
+            for p in range(m):
+                acc[p] = wk[p] * src[p]
             for k in range(1, noff[s]):
-                dk = off[s, k]
-                for i in range(a, b):
-                    acc[i - i0] = acc[i - i0] + wp[k, c0 + i] * line[i + dk]
+                src = line[a + off[s, k] : b + off[s, k]]
+                wk = wp[k, base : base + m]
+                for p in range(m):
+                    acc[p] = acc[p] + wk[p] * src[p]
         else:
+            src = line[a + off[s, 0] : b + off[s, 0]]
             w0 = w[s, 0]
-            for i in range(a, b):
-                acc[i - i0] = w0 * line[i + d0]
+            for p in range(m):
+                acc[p] = w0 * src[p]
             for k in range(1, noff[s]):
-                dk = off[s, k]
+                src = line[a + off[s, k] : b + off[s, k]]
                 wk = w[s, k]
-                for i in range(a, b):
-                    acc[i - i0] = acc[i - i0] + wk * line[i + dk]
-    row = out[o]
-    for i in range(i0, i1):
-        row[i] = _scale(acc[i - i0], divisor, divide)
+                for p in range(m):
+                    acc[p] = acc[p] + wk * src[p]
+    row = out[o, i0:i1]
+    if divide == 0:
+        for p in range(i1 - i0):
+            row[p] = buffer[p]
+    else:
+        for p in range(i1 - i0):
+            row[p] = _scale(buffer[p], divisor, divide)
 
 
 @numba.njit(cache=True, nogil=True)
