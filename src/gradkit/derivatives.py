@@ -155,23 +155,58 @@ def gradient(
     func = "gradient"
     op = as_operand(f, func)
     dims = _dim_or_axis(dim, axis, func)
-    axes = _args.normalize_dims(dims, op.ndim, func, "dim" if axis is _UNSET else "axis")
-    entries = _args.torch_style_spacing(spacing, axes, op.shape, dims is not None, func)
-    specs = _args.make_specs(
-        op.shape,
-        axes,
-        entries,
-        func=func,
-        order=1,
-        accuracy=accuracy,
-        edge_order=edge_order,
-        boundary=boundary,
-        period=period,
-        default_edge_order=_gradient_edge_order,
-    )
-    dtypes = native_dtypes(op, specs)
+    key = _settings_key(op, spacing, dims, edge_order, accuracy, boundary, period)
+    settings = _VALIDATED.get(key) if key is not None else None
+    if settings is None:
+        axes = _args.normalize_dims(dims, op.ndim, func, "dim" if axis is _UNSET else "axis")
+        entries = _args.torch_style_spacing(spacing, axes, op.shape, dims is not None, func)
+        specs = _args.make_specs(
+            op.shape,
+            axes,
+            entries,
+            func=func,
+            order=1,
+            accuracy=accuracy,
+            edge_order=edge_order,
+            boundary=boundary,
+            period=period,
+            default_edge_order=_gradient_edge_order,
+        )
+        settings = specs, native_dtypes(op, specs)
+        if key is not None:
+            if len(_VALIDATED) >= 256:
+                _VALIDATED.clear()
+            _VALIDATED[key] = settings
+    specs, dtypes = settings
     outs = None if out is None else _args.check_out(out, op, [d[1] for d in dtypes], func, many=True)
     return tuple(evaluate(op, specs, dtypes, outs))
+
+
+#: Validated settings of recent NumPy calls with scalar spacings, so that
+#: repeating a call on small arrays does not repeat the validation.
+_VALIDATED: dict = {}
+
+
+def _settings_key(op: Operand, spacing, dims, edge_order, accuracy, boundary, period) -> tuple | None:
+    """A key for :data:`_VALIDATED`, or None when the call is not that simple.
+
+    Only exact ``int``/``float`` settings qualify (no bools, arrays or
+    sequences of coordinates), so equal keys always mean equal, already
+    validated settings.
+    """
+    if not op.is_numpy or period is not None or type(spacing) not in (int, float):
+        return None
+    if type(dims) in (list, tuple):
+        if not all(type(d) is int for d in dims):
+            return None
+        dims = ("seq", *dims)
+    elif dims is not None and type(dims) is not int:
+        return None
+    if (edge_order is not None and type(edge_order) is not int) or type(accuracy) is not int:
+        return None
+    if type(boundary) is not str:
+        return None
+    return (op.shape, op.dtype, spacing, dims, edge_order, accuracy, boundary)
 
 
 def derivative(

@@ -40,8 +40,8 @@ def supports(f: Any) -> bool:
     return type(f) is np.ndarray and f.dtype in _COMPILED
 
 
-# Plan tables are cached per plan (weakly, so they go when the plan goes) and
-# per weight dtype.
+# The compiled loop's arguments are cached per plan (weakly, so they go when
+# the plan goes) and per data dtype.
 _TABLES: "weakref.WeakKeyDictionary[AxisPlan, dict]" = weakref.WeakKeyDictionary()
 
 
@@ -62,10 +62,7 @@ def _segments(plan: AxisPlan):
 
 
 def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
-    per_plan = _TABLES.setdefault(plan, {})
-    tables = per_plan.get(real_dtype)
-    if tables is not None:
-        return tables
+    """The plan as flat arrays for the compiled loop (see :mod:`._cpu_jit`)."""
     segs = list(_segments(plan))
     width = max(len(s[2]) for s in segs)
     nseg = len(segs)
@@ -105,9 +102,34 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
         if col[s] >= 0:
             col[s] += bases[id(block)]
     x = plan.coords if plan.coords is not None else np.zeros(1)
-    tables = (start, stop, noff, off, w, col, wp, x, wrap)
-    per_plan[real_dtype] = tables
-    return tables
+    return (start, stop, noff, off, w, col, wp, x, wrap)
+
+
+def _drop_last(a3: np.ndarray) -> np.ndarray:
+    return a3.reshape(a3.shape[:2]) if a3.flags.c_contiguous else a3[:, :, 0]
+
+
+def _arguments(plan: AxisPlan, dtype: np.dtype) -> tuple:
+    """The compiled loop's arguments after the arrays, cached per plan and dtype:
+    the plan's tables, the step to divide by, and how to divide by it."""
+    per_plan = _TABLES.setdefault(plan, {})
+    args = per_plan.get(dtype)
+    if args is not None:
+        return args
+    real = np.empty(0, dtype).real.dtype
+    divisor = plan.divisor
+    if divisor == 1:
+        divide, divisor_typed = 0, real.type(1)
+    elif isinstance(divisor, complex):
+        divide, divisor_typed = 1, dtype.type(divisor)
+    elif dtype.kind == "c":
+        # NumPy divides complex data by a real number through its reciprocal.
+        divide, divisor_typed = 2, real.type(1) / real.type(divisor)
+    else:
+        divide, divisor_typed = 1, real.type(divisor)
+    args = (*_tables(plan, real), divisor_typed, divide)
+    per_plan[dtype] = args
+    return args
 
 
 def _as_3d(a: np.ndarray, axis: int) -> np.ndarray | None:
@@ -115,6 +137,8 @@ def _as_3d(a: np.ndarray, axis: int) -> np.ndarray | None:
     shape = a.shape
     outer = math.prod(shape[:axis])
     inner = math.prod(shape[axis + 1 :])
+    if a.flags.c_contiguous:
+        return a.reshape(outer, shape[axis], inner)  # always a view here (and quicker)
     try:
         return np.reshape(a, (outer, shape[axis], inner), copy=False)
     except ValueError:
@@ -151,24 +175,13 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
             _run(f[sub], out[sub], plan, axis - 1 if lead < axis else axis)
         return
     jit = _load_jit()
-    real = np.empty(0, f.dtype).real.dtype
-    start, stop, noff, off, w, col, wp, x, wrap = _tables(plan, real)
-    divisor = plan.divisor
-    if divisor == 1:
-        divide, divisor_typed = 0, real.type(1)
-    elif isinstance(divisor, complex):
-        divide, divisor_typed = 1, f.dtype.type(divisor)
-    elif f.dtype.kind == "c":
-        # NumPy divides complex data by a real number through its reciprocal.
-        divide, divisor_typed = 2, real.type(1) / real.type(divisor)
-    else:
-        divide, divisor_typed = 1, real.type(divisor)
+    args = _arguments(plan, f.dtype)
     nwork = jit.work_items(f3.shape)
     parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
     if f3.shape[2] == 1:
         # Lines along the last axis: 2-D views, contiguous rows where the input is.
         run = jit.lines_parallel if parallel else jit.lines_serial
-        f3, out3 = f3[:, :, 0], out3[:, :, 0]
+        f3, out3 = _drop_last(f3), _drop_last(out3)
     else:
         run = jit.rows_parallel if parallel else jit.rows_serial
-    run(nwork, f3, out3, start, stop, noff, off, w, col, wp, x, wrap, divisor_typed, divide)
+    run(nwork, f3, out3, *args)
