@@ -6,7 +6,9 @@ PIP    := $(PY) -m pip
 # The stamp is rebuilt whenever the package metadata or the pins change.
 STAMP  := $(VENV)/.gradkit-installed
 
-.PHONY: demo test venv clean
+BENCH_STAMP := $(VENV)/.gradkit-bench-installed
+
+.PHONY: demo test bench venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 	GRADKIT_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider tests/conformance tests/properties tests/test_explain.py
+
+$(BENCH_STAMP): $(STAMP)
+	$(PIP) install --quiet -c constraints.txt -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+# Benchmarks (not part of the tests): writes benchmarks/results.json and .md.
+bench: $(BENCH_STAMP)
+	$(PY) benchmarks/run_benchmarks.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

@@ -174,14 +174,16 @@ def _scan(x: np.ndarray) -> tuple[int, bool, bool, bool]:
     h = x[1] - x[0] if len(x) > 1 else 0.0
     for a in range(0, len(x), _SCAN_CHUNK):
         chunk = x[a : a + _SCAN_CHUNK + 1]  # one sample of overlap with the next chunk
-        finite = np.isfinite(chunk)
-        if not finite.all():
-            return a + int(np.argmin(finite)), False, False, False
-        d = chunk[1:] - chunk[:-1]
-        increasing = increasing and bool((d > 0).all())
-        decreasing = decreasing and bool((d < 0).all())
-        uniform = uniform and bool((d == h).all())
-    return -1, increasing, decreasing, uniform and len(x) > 1
+        # min and max are NaN or infinite exactly when some value is.
+        if not (math.isfinite(chunk.min()) and math.isfinite(chunk.max())):
+            return a + int(np.argmin(np.isfinite(chunk))), False, False, False
+        if len(chunk) > 1:
+            d = chunk[1:] - chunk[:-1]
+            low, high = d.min(), d.max()
+            increasing = increasing and low > 0
+            decreasing = decreasing and high < 0
+            uniform = uniform and low == h and high == h
+    return -1, bool(increasing), bool(decreasing), bool(uniform) and len(x) > 1
 
 
 def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[np.ndarray, float | None]:

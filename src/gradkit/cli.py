@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gradkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    bench = sub.add_parser(
+        "bench",
+        help="time gradkit against numpy.gradient, torch.gradient, jax and a memory-copy floor",
+        description="Time gradkit against numpy.gradient, torch.gradient, jax.jit(jnp.gradient), "
+        "findiff and np.copyto of the same bytes, side by side in this process.",
+    )
+    bench.add_argument("--quick", action="store_true", help="10x smaller arrays (a smoke test)")
+    bench.add_argument("--output-dir", metavar="DIR", help="also write results.json and results.md there")
     ex = sub.add_parser(
         "explain",
         help="show how the derivative at a point is computed from the samples",
@@ -478,6 +486,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog = f"gradkit {args.command}"
         if args.command == "explain":
             return _run_explain(args)
+        if args.command == "bench":
+            from .bench import main as bench_main
+
+            return bench_main(
+                (["--quick"] if args.quick else [])
+                + (["--output-dir", args.output_dir] if args.output_dir else [])
+            )
         raise CommandError(f"unknown command {args.command!r}", EXIT_USAGE)  # pragma: no cover
     except CommandError as exc:
         msg = str(exc)

@@ -401,6 +401,8 @@ def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, perio
 
 
 _PLAN_CACHE: "OrderedDict[tuple, AxisPlan]" = OrderedDict()
+#: Coordinate plans of axes up to this long are always cached (hashing is cheap).
+_HASH_ALWAYS_BELOW = 1 << 16
 _PLAN_CACHE_SIZE = 64
 
 
@@ -433,12 +435,17 @@ def plan_axis(
         step = None
     if coords is None:
         key = ("uniform", n, order, accuracy, edge_order, boundary, step)
-    elif order == 1 and boundary != "periodic" and interior_width(order, accuracy, False) == 3:
-        # Nothing worth caching: the interior weights follow from the
-        # coordinates on the fly, and hashing them would cost more.
+    elif (
+        n > _HASH_ALWAYS_BELOW
+        and order == 1
+        and boundary != "periodic"
+        and interior_width(order, accuracy, False) == 3
+    ):
+        # Nothing worth caching on a long axis: the interior weights follow
+        # from the coordinates on the fly, and hashing them would cost more.
         return _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
     else:
-        digest = hashlib.blake2b(np.ascontiguousarray(coords), digest_size=16).digest()
+        digest = hashlib.sha256(np.ascontiguousarray(coords)).digest()
         key = ("coords", n, order, accuracy, edge_order, boundary, digest, period)
     plan = _PLAN_CACHE.get(key)
     if plan is not None:
