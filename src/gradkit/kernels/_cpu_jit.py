@@ -55,6 +55,56 @@ def work_items(shape):
     return outer * ((n + _TILE - 1) // _TILE) if inner == 1 else outer * n
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _shared_segment(acc, line, a, b, offsets, weights, noff):
+    """acc[p] = sum_k weights[k] * line[a + p + offsets[k]] for p < b - a."""
+    m = b - a
+    src = line[a + offsets[0] : b + offsets[0]]
+    w0 = weights[0]
+    for p in range(m):
+        acc[p] = w0 * src[p]
+    for k in range(1, noff):
+        src = line[a + offsets[k] : b + offsets[k]]
+        wk = weights[k]
+        for p in range(m):
+            acc[p] = acc[p] + wk * src[p]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _tile_bounds(t, n):
+    ntiles = (n + _TILE - 1) // _TILE
+    i0 = (t % ntiles) * _TILE
+    return t // ntiles, i0, min(i0 + _TILE, n)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _store(out_row, buffer, divisor, divide):
+    if divide == 0:
+        for p in range(buffer.shape[0]):
+            out_row[p] = buffer[p]
+    else:
+        for p in range(buffer.shape[0]):
+            out_row[p] = _scale(buffer[p], divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True)
+def _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide):
+    """Work item ``t`` of a line kernel whose segments all share their weights.
+
+    The common case (uniform grids, one-sided edges), kept apart so that it
+    compiles quickly on a first call.
+    """
+    o, i0, i1 = _tile_bounds(t, f.shape[1])
+    line = f[o]
+    buffer = np.empty(i1 - i0, dtype=out.dtype)
+    for s in range(start.shape[0]):
+        a = max(start[s], i0)
+        b = min(stop[s], i1)
+        if a < b:
+            _shared_segment(buffer[a - i0 : b - i0], line, a, b, off[s], w[s], noff[s])
+    _store(out[o, i0:i1], buffer, divisor, divide)
+
+
 @numba.njit(cache=True, nogil=True)
 def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
@@ -64,10 +114,7 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, 
     needs no negative-index checks and the passes vectorise.
     """
     outer, n = f.shape
-    ntiles = (n + _TILE - 1) // _TILE
-    o = t // ntiles
-    i0 = (t % ntiles) * _TILE
-    i1 = min(i0 + _TILE, n)
+    o, i0, i1 = _tile_bounds(t, n)
     line = f[o]
     buffer = np.empty(i1 - i0, dtype=out.dtype)
     for s in range(start.shape[0]):
@@ -109,22 +156,8 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, 
                 for p in range(m):
                     acc[p] = acc[p] + wk[p] * src[p]
         else:
-            src = line[a + off[s, 0] : b + off[s, 0]]
-            w0 = w[s, 0]
-            for p in range(m):
-                acc[p] = w0 * src[p]
-            for k in range(1, noff[s]):
-                src = line[a + off[s, k] : b + off[s, k]]
-                wk = w[s, k]
-                for p in range(m):
-                    acc[p] = acc[p] + wk * src[p]
-    row = out[o, i0:i1]
-    if divide == 0:
-        for p in range(i1 - i0):
-            row[p] = buffer[p]
-    else:
-        for p in range(i1 - i0):
-            row[p] = _scale(buffer[p], divisor, divide)
+            _shared_segment(acc, line, a, b, off[s], w[s], noff[s])
+    _store(out[o, i0:i1], buffer, divisor, divide)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -182,3 +215,15 @@ def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, di
 def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
     for t in range(nwork):
         _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def uniform_lines_parallel(nwork, f, out, start, stop, noff, off, w, divisor, divide):
+    for t in numba.prange(nwork):
+        _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide)
+
+
+@numba.njit(cache=True, nogil=True)
+def uniform_lines_serial(nwork, f, out, start, stop, noff, off, w, divisor, divide):
+    for t in range(nwork):
+        _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide)

@@ -180,8 +180,14 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
     parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
     if f3.shape[2] == 1:
         # Lines along the last axis: 2-D views, contiguous rows where the input is.
-        run = jit.lines_parallel if parallel else jit.lines_serial
         f3, out3 = _drop_last(f3), _drop_last(out3)
+        start, stop, noff, off, w, col, wp, x, wrap, divisor, divide = args
+        if not wrap.any() and (col == -1).all():
+            # Shared weights only: the small kernel that compiles quickly.
+            run = jit.uniform_lines_parallel if parallel else jit.uniform_lines_serial
+            run(nwork, f3, out3, start, stop, noff, off, w, divisor, divide)
+            return
+        run = jit.lines_parallel if parallel else jit.lines_serial
     else:
         run = jit.rows_parallel if parallel else jit.rows_serial
     run(nwork, f3, out3, *args)
