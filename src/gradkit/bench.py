@@ -34,6 +34,8 @@ class Case:
     gradkit: Callable[[], Any]
     others: dict[str, Callable[[], Any]] = field(default_factory=dict)
     repeat: int = 5
+    #: The same gradkit call writing into preallocated outputs (out=).
+    gradkit_out: Callable[[], Any] | None = None
 
 
 def _best(fn: Callable[[], Any], repeat: int) -> float:
@@ -74,23 +76,36 @@ def _cases(quick: bool) -> list[Case]:
     x1 = np.cumsum(rng.random(n1) + 0.5)
     f2 = rng.random((side2, side2))
     f3 = rng.random((side3, side3, side3)).astype(np.float32)
+    o1 = (np.empty_like(f1),)
+    o2 = (np.empty_like(f2), np.empty_like(f2))
+    o3 = tuple(np.empty_like(f3) for _ in range(3))
     small = rng.random(1000)
     xs = np.cumsum(rng.random(1000) + 0.5)
 
+    # Other libraries' arrays are made on their first (warm-up) call, so that
+    # nothing of theirs exists while gradkit is being timed.
     def with_torch(arr, **kw):
         if torch is None:
             return {}
-        t = torch.from_numpy(arr)
-        tk = {k: (tuple(torch.from_numpy(c) for c in v) if k == "spacing" and isinstance(v, tuple) else v)
-              for k, v in kw.items()}
-        return {"torch": lambda: torch.gradient(t, **tk)}
+
+        @_lazy
+        def args():
+            spacing = kw.get("spacing")
+            if isinstance(spacing, tuple):
+                kw["spacing"] = tuple(torch.from_numpy(c) for c in spacing)
+            return torch.from_numpy(arr), kw
+
+        return {"torch": lambda: torch.gradient(args()[0], **args()[1])}
 
     def with_jax(arr, *varargs, **kw):
         if jax is None:
             return {}
-        a = jnp.asarray(arr)
-        va = [jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in varargs]
-        return {"jax.jit": lambda: [r.block_until_ready() for r in _as_list(jgrad(a, *va, **kw))]}
+
+        @_lazy
+        def args():
+            return jnp.asarray(arr), [jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in varargs]
+
+        return {"jax.jit": lambda: [r.block_until_ready() for r in _as_list(jgrad(args()[0], *args()[1], **kw))]}
 
     def with_findiff(arr, axis, h, acc):
         if findiff is None:
@@ -107,36 +122,42 @@ def _cases(quick: bool) -> list[Case]:
             f1, 1,
             lambda: gradkit.gradient(f1),
             {"numpy": lambda: np.gradient(f1), **with_torch(f1), **with_jax(f1), **with_findiff(f1, 0, 1.0, 2)},
+            gradkit_out=lambda: gradkit.gradient(f1, out=o1),
         ),
         Case(
             f"1-D {n1:.0e} float64, coordinates, edge_order=1",
             f1, 1,
             lambda: gradkit.gradient(f1, spacing=(x1,)),
             {"numpy": lambda: np.gradient(f1, x1), **with_torch(f1, spacing=(x1,)), **with_jax(f1, x1)},
+            gradkit_out=lambda: gradkit.gradient(f1, spacing=(x1,), out=o1),
         ),
         Case(
             f"1-D {n1:.0e} float64, coordinates, edge_order=2",
             f1, 1,
             lambda: gradkit.gradient(f1, spacing=(x1,), edge_order=2),
             {"numpy": lambda: np.gradient(f1, x1, edge_order=2), **with_torch(f1, spacing=(x1,), edge_order=2)},
+            gradkit_out=lambda: gradkit.gradient(f1, spacing=(x1,), edge_order=2, out=o1),
         ),
         Case(
             f"2-D {side2}x{side2} float64, all axes",
             f2, 2,
             lambda: gradkit.gradient(f2),
             {"numpy": lambda: np.gradient(f2), **with_torch(f2), **with_jax(f2)},
+            gradkit_out=lambda: gradkit.gradient(f2, out=o2),
         ),
         Case(
             f"3-D {side3}^3 float32, all axes",
             f3, 3,
             lambda: gradkit.gradient(f3),
             {"numpy": lambda: np.gradient(f3), **with_torch(f3), **with_jax(f3)},
+            gradkit_out=lambda: gradkit.gradient(f3, out=o3),
         ),
         Case(
             f"1-D {n1:.0e} float64, coordinates, accuracy=4",
             f1, 1,
             lambda: gradkit.derivative(f1, spacing=x1, accuracy=4),
             {},
+            gradkit_out=lambda: gradkit.derivative(f1, spacing=x1, accuracy=4, out=o1[0]),
         ),
         Case(
             "1-D 1e3 float64, scalar spacing (per-call overhead)",
@@ -154,6 +175,18 @@ def _cases(quick: bool) -> list[Case]:
         ),
     ]
     return cases
+
+
+def _lazy(make):
+    """``make`` called once, on first use."""
+    made = []
+
+    def get():
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
 
 
 def _as_list(x):
@@ -199,16 +232,23 @@ def _startup_rows() -> list[dict]:
 
 def run(quick: bool = False) -> dict:
     """Time every case and return the results as a JSON-ready dict."""
+    cases = _cases(quick)
+    # gradkit and the copy floor first, for every case, then the other
+    # libraries: numba's OpenMP threads run measurably slower once torch's
+    # own OpenMP runtime has run in the same process (see README).
     results = []
-    for case in _cases(quick):
+    for case in cases:
         row = {"case": case.name, "gradkit_s": _best(case.gradkit, case.repeat), "copy_s": _copy_floor(case)}
+        if case.gradkit_out is not None:
+            row["gradkit_out_s"] = _best(case.gradkit_out, case.repeat)
+        results.append(row)
+    for case, row in zip(cases, results):
         for name, fn in case.others.items():
             try:
                 row[f"{name}_s"] = _best(fn, case.repeat)
             except Exception as exc:  # a library that cannot do this case
                 row[f"{name}_s"] = None
                 row[f"{name}_error"] = f"{type(exc).__name__}: {exc}"[:200]
-        results.append(row)
         print(_format_row(row), flush=True)
     startup = _startup_rows()
     for row in startup:
@@ -234,26 +274,46 @@ def _format_row(row: dict) -> str:
         if t is not None:
             parts.append(f"{lib} {t / row['gradkit_s']:5.1f}x")
     parts.append(f"vs copy {row['gradkit_s'] / row['copy_s']:4.2f}")
+    if row.get("gradkit_out_s"):
+        parts.append(f"out= vs copy {row['gradkit_out_s'] / row['copy_s']:4.2f}")
     return "  ".join(parts)
+
+
+def _t(seconds: float) -> str:
+    return f"{seconds * 1e6:.1f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
 
 def to_markdown(report: dict) -> str:
     """The results as a Markdown table: times in ms, and each library's time over gradkit's."""
-    head = "| case | gradkit | copy floor | gradkit / copy | " + " | ".join(f"{lib} (× gradkit)" for lib in _LIBS) + " |"
-    sep = "|" + "---|" * (4 + len(_LIBS))
+    head = (
+        "| case | gradkit | gradkit, out= | copy floor | gradkit / copy | out= / copy | "
+        + " | ".join(f"{lib} (× gradkit)" for lib in _LIBS)
+        + " |"
+    )
+    sep = "|" + "---|" * (6 + len(_LIBS))
     lines = [
         f"Measured {report['date']} on {report['machine']}, Python {report['python']}, "
-        f"numpy {report['numpy']}; best of several runs in one process, after a warm-up call.",
+        f"numpy {report['numpy']}; best of several runs in one process, after a warm-up call. "
+        "The copy floor is `np.copyto` of the input into each output (preallocated); "
+        "`out=` is gradkit writing into preallocated outputs too. Ratios in the library "
+        "columns are that library's time over gradkit's (higher: gradkit is faster).",
         "",
         head,
         sep,
     ]
     for row in report["cases"]:
-        cells = [row["case"], f"{row['gradkit_s'] * 1e3:.2f} ms", f"{row['copy_s'] * 1e3:.2f} ms",
-                 f"{row['gradkit_s'] / row['copy_s']:.2f}"]
+        t_out = row.get("gradkit_out_s")
+        cells = [
+            row["case"],
+            _t(row["gradkit_s"]),
+            _t(t_out) if t_out else "—",
+            _t(row["copy_s"]),
+            f"{row['gradkit_s'] / row['copy_s']:.2f}",
+            f"{t_out / row['copy_s']:.2f}" if t_out else "—",
+        ]
         for lib in _LIBS:
             t = row.get(f"{lib}_s")
-            cells.append(f"{t * 1e3:.2f} ms ({t / row['gradkit_s']:.1f}×)" if t else "—")
+            cells.append(f"{_t(t)} ({t / row['gradkit_s']:.1f}×)" if t else "—")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("| start-up | time |")
