@@ -9,6 +9,7 @@ expected.
 from __future__ import annotations
 
 import math
+import sys
 import numbers
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -17,7 +18,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import stencils
-from ._arrays import to_host_float64
+from ._arrays import is_torch, to_host_float64
 
 __all__ = [
     "AxisSpec",
@@ -118,11 +119,15 @@ class SpacingEntry:
     step: float | complex | None
     coords: np.ndarray | None
     raw: Any  # what the caller passed (used for the torch dtype rule)
+    #: The coordinates as the caller's own array, when gradients must flow
+    #: through them (see :func:`is_traced`); the weights are then computed
+    #: from this array on every call.
+    traced: Any = None
 
     @property
     def grid_coords(self) -> np.ndarray | None:
-        """The coordinates the stencils need: None on a uniform grid."""
-        return self.coords if self.step is None else None
+        """The coordinates the stencils need: None on a uniform grid (and for traced coordinates)."""
+        return self.coords if self.step is None and self.traced is None else None
 
 
 def _ndim(value: Any) -> int | None:
@@ -222,9 +227,47 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
         raise TypeError(
             f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
         )
+    if is_traced(value):
+        return _traced_coordinates(value, n, axis, func, name)
     # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
     x, step = _coordinates(value, n, axis, func, name)
     return SpacingEntry(step, x, value)
+
+
+def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
+    """Coordinates that stay in their array library so that gradients flow
+    through them: their shape is checked here, and their values too when
+    they can be read (torch); a JAX tracer's values cannot be, so a traced
+    grid is not checked for repeated or non-finite coordinates."""
+    shape = tuple(value.shape)
+    if len(shape) != 1:
+        raise ValueError(f"{func}: {name} must be a scalar or 1-D coordinates, got an array of shape {shape}")
+    if shape[0] != n:
+        raise ValueError(
+            f"{func}: {name} has {shape[0]} coordinates but dim {axis} has {n} samples; "
+            "give one coordinate per sample"
+        )
+    dtype = str(value.dtype)
+    if "complex" in dtype or "bool" in dtype or "int" in dtype:
+        raise TypeError(
+            f"{func}: {name} has dtype {dtype}; coordinates that carry gradients must be real floating point"
+        )
+    host = None
+    if is_torch(value):
+        host, _ = _coordinates(value.detach(), n, axis, func, name)
+    return SpacingEntry(None, host, value, traced=value)
+
+
+def is_traced(value: Any) -> bool:
+    """Whether coordinates must stay in their own library for autograd or tracing:
+    a torch tensor that requires grad (with grad mode on), or a JAX tracer."""
+    if is_torch(value):
+        import torch  # already imported: the caller handed us a tensor
+
+        return bool(value.requires_grad) and torch.is_grad_enabled()
+    jax_core = sys.modules.get("jax.core")
+    tracer = getattr(jax_core, "Tracer", None) if jax_core is not None else None
+    return tracer is not None and isinstance(value, tracer)
 
 
 def torch_style_spacing(
@@ -330,12 +373,13 @@ class AxisSpec:
             step=self.spacing.step,
             coords=self.spacing.grid_coords,
             period=self.period,
+            traced=self.spacing.traced is not None,
         )
 
 
 def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str) -> float | None:
     if period is None:
-        if entry.grid_coords is not None:
+        if entry.step is None:
             raise ValueError(
                 f"{func}: boundary='periodic' with coordinates that are not exactly evenly spaced along dim {axis} "
                 "needs period= (the length of one period, e.g. x[-1] - x[0] + last step)"
@@ -344,7 +388,7 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
     p = _scalar_spacing(period, func, "period")
     if isinstance(p, complex):
         raise TypeError(f"{func}: period must be a real number, got {period!r}")
-    if entry.grid_coords is None:
+    if entry.step is not None:
         # A uniform grid's period is n * step; anything else is a mistake.
         expected = abs(n * entry.step)
         if not math.isclose(abs(p), expected, rel_tol=1e-9):
@@ -354,6 +398,8 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
             )
         return None
     x = entry.coords
+    if x is None:  # traced coordinates whose values cannot be read: take the period as given
+        return p
     _, increasing, decreasing, _ = _scan(x)
     if not (increasing or decreasing):
         raise ValueError(
@@ -497,8 +543,8 @@ def check_weights_args(points: Any, order: Any, at: Any) -> tuple[np.ndarray, in
 
 def check_torch_spacing_tensors(spacing: Any, input: Any, func: str) -> None:
     """torch-only checks on tensors inside ``spacing``: same device as the
-    input, and no autograd history (gradients through the spacing are not
-    supported yet, and dropping them silently would be wrong)."""
+    input, and no 0-d step that requires grad (torch refuses it too; its
+    gradient would be lost)."""
     items = spacing if isinstance(spacing, (list, tuple)) else [spacing]
     for k, item in enumerate(items):
         if not hasattr(item, "requires_grad") or not hasattr(item, "device"):
@@ -509,8 +555,8 @@ def check_torch_spacing_tensors(spacing: Any, input: Any, func: str) -> None:
                 f"{func}: {name} is on {item.device} but the input is on {input.device}; "
                 "put them on the same device"
             )
-        if item.requires_grad:
+        if item.requires_grad and item.ndim == 0:
             raise TypeError(
-                f"{func}: {name} requires grad, but gradients with respect to the spacing are not "
-                f"supported yet; pass {name}.detach() (or use torch.gradient for that case)"
+                f"{func}: {name} is a 0-d tensor that requires grad; like torch.gradient, a scalar "
+                f"step carries no gradient. Pass coordinates instead (spacing=[h * torch.arange(n)])"
             )

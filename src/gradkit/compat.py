@@ -60,7 +60,8 @@ def _torch_dtypes(op: Operand, specs: list) -> list:
     result = []
     for spec, (_, native_out) in zip(specs, native_dtypes(op, specs)):
         entry = spec.spacing
-        out = native_out if entry.coords is None else torch.promote_types(base, _torch_float_of(torch, entry.raw))
+        given_coords = entry.coords is not None or entry.traced is not None
+        out = torch.promote_types(base, _torch_float_of(torch, entry.raw)) if given_coords else native_out
         compute = torch.float32 if out in (torch.float16, torch.bfloat16) else out
         result.append((compute, out))
     return result

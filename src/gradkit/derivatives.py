@@ -70,7 +70,10 @@ def evaluate(
             cast[compute] = f
         target = None if outs is None else outs[k]
         direct = target if compute == out_dtype else None
-        result = dispatch.apply(xp, f, spec.plan(), spec.axis, op.real_of(compute), out=direct)
+        result = dispatch.apply(
+            xp, f, spec.plan(), spec.axis, op.real_of(compute), out=direct,
+            coords=spec.spacing.traced, period=spec.period,
+        )
         if result.dtype != out_dtype:
             result = xp.astype(result, out_dtype)
         if target is not None and result is not target:
@@ -305,7 +308,10 @@ def derivative(
         xp = op.xp
         inner = op.array if op.dtype == compute else xp.astype(op.array, compute)
         for spec in specs[:-1]:
-            inner = dispatch.apply(xp, inner, spec.plan(), spec.axis, op.real_of(compute))
+            inner = dispatch.apply(
+                xp, inner, spec.plan(), spec.axis, op.real_of(compute),
+                coords=spec.spacing.traced, period=spec.period,
+            )
         op = Operand(inner, xp, "complex" if xp.isdtype(compute, "complex floating") else "real", op.is_numpy)
     (result,) = evaluate(op, specs[-1:], [(compute, out_dtype)], None if target is None else [target])
     return result

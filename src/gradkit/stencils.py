@@ -22,7 +22,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -45,20 +45,22 @@ BOUNDARIES = ("one-sided", "periodic")
 # ---------------------------------------------------------------------------
 # Fornberg's recurrence
 # ---------------------------------------------------------------------------
-def _fornberg(x: np.ndarray, order: int) -> np.ndarray:
+def _fornberg(x: Sequence, order: int) -> list:
     """Weights of the ``order``-th derivative at 0 from samples at ``x``.
 
-    Vectorised over stencils: ``x`` has shape ``(m, N)``, column ``p`` being
-    the ``m`` distinct positions of stencil ``p`` relative to its evaluation
-    point. Works on float64 arrays and on object arrays of
-    :class:`fractions.Fraction` (exact arithmetic) alike. Returns the weights
-    with the same shape as ``x``.
+    ``x`` holds the ``m`` distinct positions of the samples relative to the
+    evaluation point, each one either a number or an array of positions (one
+    per stencil: the recurrence then runs for all stencils at once). Only
+    ``+ - * /`` are used and nothing is written in place, so the same code
+    runs on float64 NumPy arrays, on :class:`fractions.Fraction` objects
+    (exact arithmetic), and on torch or JAX arrays with autograd or tracing
+    flowing through. Returns the ``m`` weights (or weight arrays), in the
+    order of ``x``.
     """
-    m, n_stencils = x.shape
-    c = np.zeros((order + 1, m, n_stencils), dtype=x.dtype)
-    if x.dtype == object:
-        c[...] = Fraction(0)
-    c[0, 0] = 1
+    m = len(x)
+    zero = x[0] * 0  # the type, shape, dtype and device of the positions
+    c = [[zero] * m for _ in range(order + 1)]
+    c[0][0] = zero + 1
     prod_prev = 1  # product of (x_i - x_j) over j < i, for the previous i
     for i in range(1, m):
         top = min(i, order)
@@ -70,11 +72,11 @@ def _fornberg(x: np.ndarray, order: int) -> np.ndarray:
                 # The new node i, built from node i-1 before that node is updated.
                 ratio = prod_prev / prod
                 for k in range(top, 0, -1):
-                    c[k, i] = ratio * (k * c[k - 1, i - 1] - x[i - 1] * c[k, i - 1])
-                c[0, i] = -ratio * x[i - 1] * c[0, i - 1]
+                    c[k][i] = ratio * (k * c[k - 1][i - 1] - x[i - 1] * c[k][i - 1])
+                c[0][i] = -ratio * x[i - 1] * c[0][i - 1]
             for k in range(top, 0, -1):
-                c[k, j] = (x[i] * c[k, j] - k * c[k - 1, j]) / gap
-            c[0, j] = x[i] * c[0, j] / gap
+                c[k][j] = (x[i] * c[k][j] - k * c[k - 1][j]) / gap
+            c[0][j] = x[i] * c[0][j] / gap
         prod_prev = prod
     return c[order]
 
@@ -87,13 +89,12 @@ def fornberg_weights(points: np.ndarray, order: int, at: float) -> np.ndarray:
     to unit size first, so the result does not depend on where or how large
     it is.
     """
-    return _scaled_fornberg((points - at)[:, None], order)[:, 0]
+    return _coordinate_weights(points - at, 0, 1, range(len(points)), order, centre=0.0)[:, 0]
 
 
 def _exact_unit_weights(offsets: tuple[int, ...], order: int) -> np.ndarray:
     """Weights for integer offsets on a unit grid, exact then rounded once."""
-    x = np.array([[Fraction(o)] for o in offsets], dtype=object)
-    return np.array([float(v) for v in _fornberg(x, order)[:, 0]], dtype=np.float64)
+    return np.array([float(v) for v in _fornberg([Fraction(o) for o in offsets], order)])
 
 
 # ---------------------------------------------------------------------------
@@ -150,7 +151,7 @@ class StencilBlock:
     memory beyond its coordinates.
     """
 
-    __slots__ = ("start", "stop", "offsets", "kind", "edge", "rule", "_weights", "_coords")
+    __slots__ = ("start", "stop", "offsets", "kind", "edge", "rule", "_weights", "_coords", "__weakref__")
 
     def __init__(
         self,
@@ -182,6 +183,11 @@ class StencilBlock:
 
     @property
     def weights(self) -> np.ndarray:
+        if self._weights is None and self._coords is None:
+            raise ValueError(
+                "this block belongs to a plan for coordinates kept in their own array library; "
+                "its weights come from gradkit.stencils.block_weights"
+            )
         if self._weights is None:
             centres = np.arange(self.start, self.stop)
             self._weights = np.stack(self._three_point(centres))
@@ -198,6 +204,11 @@ class StencilBlock:
     @property
     def shared(self) -> bool:
         return self.rule is None and self.weights.ndim == 1
+
+    @property
+    def computed_later(self) -> bool:
+        """True when the weights are computed from the coordinates on use."""
+        return self._weights is None
 
     def row(self, i: int) -> np.ndarray:
         """Weights of output point ``i`` (unscaled)."""
@@ -313,7 +324,10 @@ def _one_sided_blocks(n, width, ew, edge_row, interior_block) -> list[StencilBlo
     def edge_block(i):
         s = _edge_window_start(i, ew, n)
         offs = tuple(range(s - i, s - i + ew))
-        offs, w = _drop_zero_weights(offs, edge_row(i, s, offs))
+        w = edge_row(i, s, offs)
+        if w is None:  # structure only (traced coordinates)
+            return StencilBlock(i, i + 1, offs, None, _kind_of(offs, False), edge=True, rule="fornberg")
+        offs, w = _drop_zero_weights(offs, w)
         return StencilBlock(i, i + 1, offs, w, _kind_of(offs, False), edge=True)
 
     blocks = [edge_block(i) for i in range(n_left)]
@@ -339,64 +353,96 @@ def _uniform_blocks(n, order, accuracy, edge_order, periodic) -> list[StencilBlo
     )
 
 
-def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period) -> list[StencilBlock]:
-    n = len(x)
+def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None) -> list[StencilBlock]:
+    """Blocks for a coordinate grid. With ``x=None`` only the structure is
+    planned (offsets and kinds, no weights): the weights then come from
+    :func:`block_weights` on the caller's own coordinate array."""
+    n = len(x) if x is not None else n
     width = interior_width(order, accuracy, uniform=False)
     offsets = _centred_offsets(width)
     if periodic:
-        # Positions one period away stand in for the samples beyond each end.
-        extended = np.concatenate([x[n - width :] - period, x, x[:width] + period])
-        w = _coordinate_weights(extended, width, n, offsets, order)
-        return [StencilBlock(0, n, offsets, w, "periodic")]
+        w = None if x is None else _coordinate_weights(_periodic_extension(np, x, width, period), width, n, offsets, order)
+        return [StencilBlock(0, n, offsets, w, "periodic", rule="fornberg" if x is None else None)]
 
     def edge_row(i, s, offs):
-        return _coordinate_weights(x, i, 1, offs, order)[:, 0]
+        return None if x is None else _coordinate_weights(x, i, 1, offs, order)[:, 0]
 
     def interior_block(start, stop, offs):
         if order == 1 and offs == (-1, 0, 1):
             return StencilBlock(start, stop, offs, None, "central", rule="three-point", coords=x)
-        w = _coordinate_weights(x, start, stop - start, offs, order)
-        return StencilBlock(start, stop, offs, w, "central")
+        if x is None:
+            return StencilBlock(start, stop, offs, None, "central", rule="fornberg")
+        return StencilBlock(start, stop, offs, _coordinate_weights(x, start, stop - start, offs, order), "central")
 
     return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_row, interior_block)
+
+
+def _periodic_extension(xp, x, width: int, period):
+    """``x`` with ``width`` positions one period away on either side."""
+    n = x.shape[0]
+    return xp.concat([x[n - width :] - period, x, x[:width] + period])
 
 
 #: Stencils processed together: small enough that the recurrence runs in cache.
 _FORNBERG_BLOCK = 8192
 
 
-def _coordinate_weights(x: np.ndarray, first: int, count: int, offsets, order: int) -> np.ndarray:
-    """Weights for the stencils centred on ``x[first : first + count]``.
+def _coordinate_weights(x: np.ndarray, first: int, count: int, offsets, order: int, centre=None) -> np.ndarray:
+    """Weights (float64) for the stencils centred on ``x[first : first + count]``.
 
     Stencil ``p`` uses the samples at ``x[first + p + o]`` for ``o`` in
-    ``offsets``. Returns shape ``(len(offsets), count)``.
+    ``offsets`` (``centre``, when given, replaces the centre positions).
+    Each stencil is scaled by a power of two at least as large as itself:
+    dividing by it is exact, so close coordinates far from the evaluation
+    point keep every digit, and the recurrence never overflows or
+    underflows. Returns shape ``(len(offsets), count)``.
     """
     w = np.empty((len(offsets), count))
     for a in range(0, count, _FORNBERG_BLOCK):
         b = min(a + _FORNBERG_BLOCK, count)
-        centre = x[first + a : first + b]
-        positions = np.stack([x[first + a + o : first + b + o] - centre for o in offsets])
-        w[:, a:b] = _scaled_fornberg(positions, order)
+        mid = x[first + a : first + b] if centre is None else centre
+        rows = [x[first + a + o : first + b + o] - mid for o in offsets]
+        scale = np.ldexp(1.0, np.frexp(np.max(np.abs(np.stack(rows)), axis=0))[1])
+        w[:, a:b] = np.stack(_fornberg([r / scale for r in rows], order)) / scale**order
     return w
 
 
-def _scaled_fornberg(positions: np.ndarray, order: int) -> np.ndarray:
-    """:func:`_fornberg` on stencils first scaled to unit size, so that the
-    recurrence never overflows or underflows; the weights are scaled back."""
-    # A power of two at least as large as the stencil: dividing by it is exact,
-    # so close coordinates far from the evaluation point keep every digit.
-    scale = np.ldexp(1.0, np.frexp(np.max(np.abs(positions), axis=0))[1])
-    w = _fornberg(positions / scale, order)
-    w /= scale**order
-    return w
+def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> list:
+    """The weights of ``block`` computed with ``xp`` from the coordinates ``x``.
+
+    For coordinates that must stay in their own array library (torch tensors
+    that require grad, JAX tracers): the same closed form or recurrence as
+    the plan's own weights, written with array operations so that autograd
+    and tracing flow through. ``period`` is needed on a periodic axis.
+    Returns one array per offset, each with one weight per point of the block.
+    """
+    order, offsets = plan.order, block.offsets
+    start, stop = block.start, block.stop
+    if block.rule == "three-point":
+        centre = x[start:stop]
+        return list(three_point_weights(centre - x[start - 1 : stop - 1], x[start + 1 : stop + 1] - centre))
+    base = 0
+    if plan.periodic:
+        base = len(offsets)
+        x = _periodic_extension(xp, x, base, period)
+    centre = x[base + start : base + stop]
+    rows = [x[base + start + o : base + stop + o] - centre for o in offsets]
+    biggest = rows[0] * 0
+    for r in rows:
+        biggest = xp.maximum(biggest, xp.abs(r))
+    # A power of two at least as large as the stencil (the weights do not
+    # depend on it; it only keeps the recurrence in range).
+    scale = 2.0 ** xp.ceil(xp.log2(xp.where(biggest > 0, biggest, xp.ones_like(biggest))))
+    w = _fornberg([r / scale for r in rows], order)
+    return [wk / scale**order for wk in w]
 
 
-def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period) -> AxisPlan:
+def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced=False) -> AxisPlan:
     periodic = boundary == "periodic"
-    if coords is None:
+    if coords is None and not traced:
         blocks = _uniform_blocks(n, order, accuracy, edge_order, periodic)
     else:
-        blocks = _coordinate_blocks(coords, order, accuracy, edge_order, periodic, period)
+        blocks = _coordinate_blocks(coords, order, accuracy, edge_order, periodic, period, n)
     return AxisPlan(n, order, accuracy, edge_order, boundary, step, coords, period, tuple(blocks))
 
 
@@ -415,13 +461,16 @@ def plan_axis(
     boundary: str = "one-sided",
     step: float | complex | None = 1.0,
     coords: np.ndarray | None = None,
-    period: float | None = None,
+    period: Any = None,
+    traced: bool = False,
 ) -> AxisPlan:
     """Stencil plan for one axis of ``n`` samples (cached).
 
     Give either a uniform ``step`` or float64 ``coords`` (validated by the
     arguments layer: 1-D, length ``n``, finite, distinct, and not exactly
-    evenly spaced -- those arrive as a ``step``).
+    evenly spaced -- those arrive as a ``step``). ``traced=True`` (with
+    neither) plans a coordinate grid whose coordinates stay in the caller's
+    array library: offsets and kinds only, weights from :func:`block_weights`.
 
     Examples
     --------
@@ -431,9 +480,12 @@ def plan_axis(
     >>> idx.tolist(), w.tolist()
     ([1, 3], [-1.0, 1.0])
     """
-    if coords is not None:
+    if coords is not None or traced:
         step = None
-    if coords is None:
+    if traced:
+        key = ("traced", n, order, accuracy, edge_order, boundary)
+        period = None  # the period travels with the coordinates (see block_weights)
+    elif coords is None:
         key = ("uniform", n, order, accuracy, edge_order, boundary, step)
     elif (
         n > _HASH_ALWAYS_BELOW
@@ -451,7 +503,7 @@ def plan_axis(
     if plan is not None:
         _PLAN_CACHE.move_to_end(key)
         return plan
-    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
+    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced)
     _PLAN_CACHE[key] = plan
     if len(_PLAN_CACHE) > _PLAN_CACHE_SIZE:
         _PLAN_CACHE.popitem(last=False)

@@ -37,15 +37,27 @@ def _numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def apply(xp: Any, f: Any, plan: AxisPlan, axis: int, real_dtype: Any, out: Any = None) -> Any:
+def apply(
+    xp: Any,
+    f: Any,
+    plan: AxisPlan,
+    axis: int,
+    real_dtype: Any,
+    out: Any = None,
+    coords: Any = None,
+    period: Any = None,
+) -> Any:
     """Apply ``plan`` along ``axis`` of ``f`` with the best kernel for its type.
 
     ``out`` (optional) is an array of ``f``'s shape and dtype to write into;
     only the compiled NumPy path writes in place, the others copy into it.
+    ``coords`` (with ``period``) are coordinates kept in ``f``'s library so
+    that gradients flow through them; they always take the generic kernel.
     """
-    if cpu.supports(f) and compiled_available():
+    if coords is None and cpu.supports(f) and compiled_available():
         return cpu.apply_plan(f, plan, axis, out=out)
-    result = generic.apply_plan(xp, f, plan, axis, real_dtype, array_api_compat.device(f))
+    device = array_api_compat.device(f)
+    result = generic.apply_plan(xp, f, plan, axis, real_dtype, device, coords, period)
     if out is not None:
         out[...] = result
         return out
