@@ -143,6 +143,12 @@ def _ndim(value: Any) -> int | None:
 
 
 def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
+    if is_traced(value):
+        raise TypeError(
+            f"{func}: {name} is a scalar that carries a gradient or is being traced; a scalar step is a "
+            "plain number to gradkit. To differentiate with respect to the step, pass coordinates "
+            "(h * arange(n)) instead"
+        )
     if isinstance(value, (bool, np.bool_)) or (hasattr(value, "dtype") and str(value.dtype) == "bool"):
         raise TypeError(f"{func}: {name} must be a number, got the boolean {value!r}")
     if hasattr(value, "ndim") and getattr(value, "ndim") == 0 and not isinstance(value, numbers.Number):
