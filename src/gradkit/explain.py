@@ -981,7 +981,10 @@ def _prepare(
     (a,) = _args.normalize_dims(ax, op.ndim, _FUNC, name)
     if isinstance(order, (list, tuple)):
         raise TypeError(f"{_FUNC}: order must be one integer (explain follows one axis), got {order!r}")
-    entries = [_args.single_axis_spacing(spacing, a, op.shape, _FUNC)]
+    # An explanation is about numbers: coordinates that carry gradients are read as plain values.
+    if isinstance(spacing, (list, tuple)):
+        spacing = type(spacing)(_detached(v) for v in spacing)
+    entries = [_args.single_axis_spacing(_detached(spacing), a, op.shape, _FUNC)]
     rule = _gradient_edge_order if (_args._is_int(order) and order == 1) else None
     (spec,) = _args.make_specs(
         op.shape,
@@ -1228,6 +1231,10 @@ def _context(line: _Line, i: int, offsets: Sequence[int]) -> list[int]:
 def _make_line(op: Operand, spec: _args.AxisSpec, index: tuple[int, ...]) -> _Line:
     prefix = tuple(slice(None) if k == spec.axis else v for k, v in enumerate(index))
     return _Line(op, spec, prefix, op.ndim)
+
+
+def _detached(value: Any) -> Any:
+    return value.detach() if is_torch(value) else value
 
 
 def explain(
