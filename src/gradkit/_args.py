@@ -154,6 +154,10 @@ def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
     if hasattr(value, "ndim") and getattr(value, "ndim") == 0 and not isinstance(value, numbers.Number):
         if hasattr(value, "item"):
             value = value.item()
+        elif "complex" in str(value.dtype):
+            value = complex(value)  # array-API 0-d arrays have no .item()
+        elif "float" in str(value.dtype) or "int" in str(value.dtype):
+            value = float(value)
     if not isinstance(value, numbers.Number):
         raise TypeError(
             f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
