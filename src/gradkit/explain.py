@@ -962,6 +962,11 @@ def _prepare(
     boundary: Any,
     period: Any,
 ) -> tuple[Operand, _args.AxisSpec]:
+    if _args.is_traced(f):
+        raise TypeError(
+            f"{_FUNC}: f is being traced (jax.jit, jax.grad, ...); an explanation needs the actual "
+            "numbers, so call explain outside the transformation"
+        )
     op = as_operand(f, _FUNC)
     ax = _dim_or_axis(dim, axis, _FUNC)
     name = "dim" if dim is not _UNSET else "axis"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .. import stencils
@@ -65,6 +66,8 @@ def apply_plan(
     (``period`` is needed on a periodic axis). Returns a new array of the
     same shape as ``f``.
     """
+    if not array_api_compat.is_numpy_namespace(xp):
+        return _apply(xp, f, plan, axis, real_dtype, device, coords, period)
     # NaN and inf in the data travel through the sums silently, as in the
     # compiled kernel (and in torch); NumPy would otherwise warn.
     with np.errstate(invalid="ignore", over="ignore"):
