@@ -205,11 +205,6 @@ class StencilBlock:
     def shared(self) -> bool:
         return self.rule is None and self.weights.ndim == 1
 
-    @property
-    def computed_later(self) -> bool:
-        """True when the weights are computed from the coordinates on use."""
-        return self._weights is None
-
     def row(self, i: int) -> np.ndarray:
         """Weights of output point ``i`` (unscaled)."""
         if self._weights is None:
@@ -274,9 +269,6 @@ class AxisPlan:
         if self.periodic:
             idx %= self.n
         return idx, block.row(i) / self.divisor
-
-    def max_radius(self) -> int:
-        return max(max(abs(o) for o in b.offsets) for b in self.blocks)
 
 
 def _centred_offsets(width: int) -> tuple[int, ...]:
