@@ -174,7 +174,30 @@ def _cases(quick: bool) -> list[Case]:
             repeat=200,
         ),
     ]
+    if torch is not None and torch.cuda.is_available():
+        cases.append(_cuda_case(torch, gradkit, side2))
     return cases
+
+
+def _cuda_case(torch, gradkit, side: int) -> Case:
+    """gradkit against torch.gradient on a CUDA tensor (both synchronised)."""
+    g = torch.rand((side, side), device="cuda")
+
+    def timed(fn):
+        def run():
+            out = fn()
+            torch.cuda.synchronize()
+            return out
+
+        return run
+
+    return Case(
+        f"2-D {side}x{side} float32 on CUDA, all axes",
+        np.empty((side, side), np.float32),  # the copy floor is measured on the host
+        2,
+        timed(lambda: gradkit.gradient(g)),
+        {"torch": timed(lambda: torch.gradient(g))},
+    )
 
 
 def _lazy(make):
