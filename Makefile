@@ -36,7 +36,7 @@ $(BENCH_STAMP): $(STAMP)
 
 # Benchmarks (not part of the tests): writes benchmarks/results.json and .md.
 bench: $(BENCH_STAMP)
-	$(PY) benchmarks/run_benchmarks.py
+	$(PY) benchmarks/run_benchmarks.py --readme README.md
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis
