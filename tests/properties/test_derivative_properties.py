@@ -97,3 +97,24 @@ def test_out_receives_the_result_and_the_input_is_untouched(shape, dtype, backen
     np.testing.assert_array_equal(f, before)
     d_out = outs[0]
     assert gradkit.derivative(f_in, 2, axis=0, out=d_out) is d_out
+
+
+@SETTINGS
+@given(
+    shape=st.lists(st.integers(4, 7), min_size=1, max_size=3),
+    step=st.sampled_from([2, 3]),
+    dtype=st.sampled_from([np.float64, np.complex64]),
+)
+def test_out_may_be_a_strided_view(shape, step, dtype):
+    # A strided out= (every other element of a buffer) is written in place, never via a copy.
+    f = np.random.default_rng(1).standard_normal(shape).astype(dtype)
+    expected = gradkit.gradient(f)
+    buffers = [np.full([n * step for n in shape], np.nan, dtype=dtype) for _ in shape]
+    views = tuple(b[tuple(slice(None, None, step) for _ in shape)] for b in buffers)
+    gradkit.gradient(f, out=views)
+    for v, e in zip(views, expected):
+        np.testing.assert_array_equal(v, e)
+    for b in buffers:  # the elements between the views were not touched
+        mask = np.ones(b.shape, bool)
+        mask[tuple(slice(None, None, step) for _ in shape)] = False
+        assert np.isnan(b[mask]).all()

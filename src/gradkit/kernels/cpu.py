@@ -110,8 +110,9 @@ def _drop_last(a3: np.ndarray) -> np.ndarray:
 
 
 def _arguments(plan: AxisPlan, dtype: np.dtype) -> tuple:
-    """The compiled loop's arguments after the arrays, cached per plan and dtype:
-    the plan's tables, the step to divide by, and how to divide by it."""
+    """The compiled loop's arguments after the arrays, cached per plan and dtype
+    (the plan's tables, the step to divide by, and how to divide by it), and
+    whether every segment shares its weights."""
     per_plan = _TABLES.setdefault(plan, {})
     args = per_plan.get(dtype)
     if args is not None:
@@ -127,7 +128,9 @@ def _arguments(plan: AxisPlan, dtype: np.dtype) -> tuple:
         divide, divisor_typed = 2, real.type(1) / real.type(divisor)
     else:
         divide, divisor_typed = 1, real.type(divisor)
-    args = (*_tables(plan, real), divisor_typed, divide)
+    tables = _tables(plan, real)
+    col, wrap = tables[5], tables[8]
+    args = ((*tables, divisor_typed, divide), bool(not wrap.any() and (col == -1).all()))
     per_plan[dtype] = args
     return args
 
@@ -165,6 +168,10 @@ def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None 
 
 
 def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
+    if f.ndim == 1 and f.flags.c_contiguous and out.flags.c_contiguous:
+        # One contiguous line (the commonest small call): no 3-D views needed.
+        _launch(f.reshape(1, -1), out.reshape(1, -1), plan, f.dtype)
+        return
     f3 = _as_3d(f, axis)
     out3 = _as_3d(out, axis)
     if f3 is None or out3 is None:
@@ -174,20 +181,26 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
             sub = (slice(None),) * lead + (idx,)
             _run(f[sub], out[sub], plan, axis - 1 if lead < axis else axis)
         return
-    jit = _load_jit()
-    args = _arguments(plan, f.dtype)
-    nwork = jit.work_items(f3.shape)
-    parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
     if f3.shape[2] == 1:
         # Lines along the last axis: 2-D views, contiguous rows where the input is.
-        f3, out3 = _drop_last(f3), _drop_last(out3)
-        start, stop, noff, off, w, col, wp, x, wrap, divisor, divide = args
-        if not wrap.any() and (col == -1).all():
-            # Shared weights only: the small kernel that compiles quickly.
-            run = jit.uniform_lines_parallel if parallel else jit.uniform_lines_serial
-            run(nwork, f3, out3, start, stop, noff, off, w, divisor, divide)
-            return
-        run = jit.lines_parallel if parallel else jit.lines_serial
+        _launch(_drop_last(f3), _drop_last(out3), plan, f.dtype)
     else:
-        run = jit.rows_parallel if parallel else jit.rows_serial
-    run(nwork, f3, out3, *args)
+        _launch(f3, out3, plan, f.dtype)
+
+
+def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype) -> None:
+    """Run the compiled loop on 2-D lines ``(outer, n)`` or 3-D rows ``(outer, n, inner)``."""
+    jit = _load_jit()
+    args, shared_only = _arguments(plan, dtype)
+    shape = f.shape if f.ndim == 3 else (*f.shape, 1)
+    nwork = jit.work_items(shape)
+    parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
+    if f.ndim == 3:
+        (jit.rows_parallel if parallel else jit.rows_serial)(nwork, f, out, *args)
+    elif shared_only:
+        # Shared weights only: the small kernel that compiles quickly.
+        start, stop, noff, off, w, col, wp, x, wrap, divisor, divide = args
+        run = jit.uniform_lines_parallel if parallel else jit.uniform_lines_serial
+        run(nwork, f, out, start, stop, noff, off, w, divisor, divide)
+    else:
+        (jit.lines_parallel if parallel else jit.lines_serial)(nwork, f, out, *args)

@@ -8,7 +8,6 @@ array-API kernel (:mod:`.generic`). Both give the same numbers.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 from typing import Any
@@ -24,17 +23,21 @@ __all__ = ["apply", "compiled_available"]
 def compiled_available() -> bool:
     """Whether the compiled NumPy kernels can be used (numba installed and not disabled).
 
-    Set the environment variable ``GRADKIT_DISABLE_JIT=1`` to force the
-    generic path everywhere (used by the test suite to check both paths).
+    Set the environment variable ``GRADKIT_DISABLE_JIT=1`` before importing
+    gradkit to force the generic path everywhere (the test suite runs its
+    differential tests both ways).
     """
+    return _COMPILED
+
+
+def _compiled_wanted() -> bool:
     if os.environ.get("GRADKIT_DISABLE_JIT", "") not in ("", "0"):
         return False
-    return _numba_installed()
-
-
-@functools.lru_cache(maxsize=None)
-def _numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
+
+
+#: Read once, when gradkit is imported (set GRADKIT_DISABLE_JIT before that).
+_COMPILED = _compiled_wanted()
 
 
 def apply(
