@@ -123,6 +123,8 @@ class SpacingEntry:
     #: through them (see :func:`is_traced`); the weights are then computed
     #: from this array on every call.
     traced: Any = None
+    #: A digest of ``coords`` when already computed (it keys the plan cache).
+    digest: bytes | None = None
 
     @property
     def grid_coords(self) -> np.ndarray | None:
@@ -201,8 +203,17 @@ def _scan(x: np.ndarray) -> tuple[int, bool, bool, bool]:
     return -1, bool(increasing), bool(decreasing), bool(uniform) and len(x) > 1
 
 
-def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[np.ndarray, float | None]:
-    """Validated float64 coordinates, and their step when exactly evenly spaced."""
+#: Steps (or None) of coordinate arrays already validated, by content digest:
+#: repeated calls on the same grid skip the scan.
+_CHECKED: dict = {}
+
+
+def _coordinates(
+    value: Any, n: int, axis: int, func: str, name: str
+) -> tuple[np.ndarray, float | None, bytes | None]:
+    """Validated float64 coordinates, their step when exactly evenly spaced,
+    and their digest (for the plan cache) when the axis is short enough to
+    hash cheaply."""
     x = to_host_float64(value, func, name)
     if x.ndim != 1:
         raise ValueError(
@@ -213,6 +224,9 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[n
             f"{func}: {name} has {len(x)} coordinates but dim {axis} has {n} samples; "
             "give one coordinate per sample"
         )
+    digest = stencils.coordinates_digest(x) if len(x) <= stencils.HASH_ALWAYS_BELOW else None
+    if digest is not None and digest in _CHECKED:
+        return x, _CHECKED[digest], digest
     bad, increasing, decreasing, uniform = _scan(x)
     if bad >= 0:
         raise ValueError(f"{func}: {name} must be finite, but coordinate {bad} is {float(x[bad])}")
@@ -226,7 +240,12 @@ def _coordinates(value: Any, n: int, axis: int, func: str, name: str) -> tuple[n
                 f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
                 f"are both {float(x[i])}"
             )
-    return x, float(x[1] - x[0]) if uniform else None
+    step = float(x[1] - x[0]) if uniform else None
+    if digest is not None:
+        if len(_CHECKED) >= 256:
+            _CHECKED.clear()
+        _CHECKED[digest] = step
+    return x, step, digest
 
 
 def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
@@ -240,8 +259,8 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
     if is_traced(value):
         return _traced_coordinates(value, n, axis, func, name)
     # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
-    x, step = _coordinates(value, n, axis, func, name)
-    return SpacingEntry(step, x, value)
+    x, step, digest = _coordinates(value, n, axis, func, name)
+    return SpacingEntry(step, x, value, digest=digest)
 
 
 def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
@@ -264,7 +283,7 @@ def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> 
         )
     host = None
     if is_torch(value):
-        host, _ = _coordinates(value.detach(), n, axis, func, name)
+        host, _, _ = _coordinates(value.detach(), n, axis, func, name)
     return SpacingEntry(None, host, value, traced=value)
 
 
@@ -384,6 +403,7 @@ class AxisSpec:
             coords=self.spacing.grid_coords,
             period=self.period,
             traced=self.spacing.traced is not None,
+            digest=self.spacing.digest,
         )
 
 

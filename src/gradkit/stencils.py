@@ -440,8 +440,13 @@ def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, perio
 
 _PLAN_CACHE: "OrderedDict[tuple, AxisPlan]" = OrderedDict()
 #: Coordinate plans of axes up to this long are always cached (hashing is cheap).
-_HASH_ALWAYS_BELOW = 1 << 16
+HASH_ALWAYS_BELOW = 1 << 16
 _PLAN_CACHE_SIZE = 64
+
+
+def coordinates_digest(coords: np.ndarray) -> bytes:
+    """A digest of a float64 coordinate array's contents (keys the plan cache)."""
+    return hashlib.sha256(np.ascontiguousarray(coords)).digest()
 
 
 def plan_axis(
@@ -455,6 +460,7 @@ def plan_axis(
     coords: np.ndarray | None = None,
     period: Any = None,
     traced: bool = False,
+    digest: bytes | None = None,
 ) -> AxisPlan:
     """Stencil plan for one axis of ``n`` samples (cached).
 
@@ -463,6 +469,8 @@ def plan_axis(
     evenly spaced -- those arrive as a ``step``). ``traced=True`` (with
     neither) plans a coordinate grid whose coordinates stay in the caller's
     array library: offsets and kinds only, weights from :func:`block_weights`.
+    ``digest`` is :func:`coordinates_digest` of ``coords`` when the caller has
+    it already.
 
     Examples
     --------
@@ -480,7 +488,7 @@ def plan_axis(
     elif coords is None:
         key = ("uniform", n, order, accuracy, edge_order, boundary, step)
     elif (
-        n > _HASH_ALWAYS_BELOW
+        n > HASH_ALWAYS_BELOW
         and order == 1
         and boundary != "periodic"
         and interior_width(order, accuracy, False) == 3
@@ -489,8 +497,7 @@ def plan_axis(
         # from the coordinates on the fly, and hashing them would cost more.
         return _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
     else:
-        digest = hashlib.sha256(np.ascontiguousarray(coords)).digest()
-        key = ("coords", n, order, accuracy, edge_order, boundary, digest, period)
+        key = ("coords", n, order, accuracy, edge_order, boundary, digest or coordinates_digest(coords), period)
     plan = _PLAN_CACHE.get(key)
     if plan is not None:
         _PLAN_CACHE.move_to_end(key)
