@@ -395,8 +395,15 @@ def _coordinate_weights(x: np.ndarray, first: int, count: int, offsets, order: i
         mid = x[first + a : first + b] if centre is None else centre
         rows = [x[first + a + o : first + b + o] - mid for o in offsets]
         scale = np.ldexp(1.0, np.frexp(np.max(np.abs(np.stack(rows)), axis=0))[1])
-        w[:, a:b] = np.stack(_fornberg([r / scale for r in rows], order)) / scale**order
+        w[:, a:b] = np.stack(_scaled_fornberg(rows, scale, order))
     return w
+
+
+def _scaled_fornberg(rows: list, scale, order: int) -> list:
+    """:func:`_fornberg` on positions divided by ``scale`` (a power of two at
+    least as large as each stencil), weights scaled back: the weights do not
+    depend on the scale, which only keeps the recurrence in range."""
+    return [wk / scale**order for wk in _fornberg([r / scale for r in rows], order)]
 
 
 def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> list:
@@ -422,11 +429,8 @@ def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> 
     biggest = rows[0] * 0
     for r in rows:
         biggest = xp.maximum(biggest, xp.abs(r))
-    # A power of two at least as large as the stencil (the weights do not
-    # depend on it; it only keeps the recurrence in range).
     scale = 2.0 ** xp.ceil(xp.log2(xp.where(biggest > 0, biggest, xp.ones_like(biggest))))
-    w = _fornberg([r / scale for r in rows], order)
-    return [wk / scale**order for wk in w]
+    return _scaled_fornberg(rows, scale, order)
 
 
 def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced=False) -> AxisPlan:
