@@ -208,13 +208,29 @@ def _scan(x: np.ndarray) -> tuple[int, bool, bool, bool]:
 _CHECKED: dict = {}
 
 
-def _coordinates(
-    value: Any, n: int, axis: int, func: str, name: str
-) -> tuple[np.ndarray, float | None, bytes | None]:
-    """Validated float64 coordinates, their step when exactly evenly spaced,
-    and their digest (for the plan cache) when the axis is short enough to
-    hash cheaply."""
-    x = to_host_float64(value, func, name)
+def _complex_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> np.ndarray | None:
+    """Complex coordinates (which numpy.gradient and torch.gradient take),
+    validated like real ones, as complex128 on the host; None when ``value``
+    is not complex."""
+    host = value.detach().cpu().resolve_conj().numpy() if is_torch(value) else value
+    x = np.asarray(host)
+    if x.dtype.kind != "c":
+        return None
+    _check_shape(x, n, axis, func, name)
+    bad = np.flatnonzero(~np.isfinite(x))
+    if len(bad):
+        raise ValueError(f"{func}: {name} must be finite, but coordinate {bad[0]} is {complex(x[bad[0]])}")
+    values, first, counts = np.unique(x, return_index=True, return_counts=True)
+    if np.any(counts > 1):
+        v = values[counts > 1][0]
+        i, j = np.flatnonzero(x == v)[:2]
+        raise ValueError(
+            f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} are both {complex(v)}"
+        )
+    return x.astype(np.complex128)
+
+
+def _check_shape(x: np.ndarray, n: int, axis: int, func: str, name: str) -> None:
     if x.ndim != 1:
         raise ValueError(
             f"{func}: {name} must be a scalar or 1-D coordinates, got an array of shape {x.shape}"
@@ -224,6 +240,16 @@ def _coordinates(
             f"{func}: {name} has {len(x)} coordinates but dim {axis} has {n} samples; "
             "give one coordinate per sample"
         )
+
+
+def _coordinates(
+    value: Any, n: int, axis: int, func: str, name: str
+) -> tuple[np.ndarray, float | None, bytes | None]:
+    """Validated float64 coordinates, their step when exactly evenly spaced,
+    and their digest (for the plan cache) when the axis is short enough to
+    hash cheaply."""
+    x = to_host_float64(value, func, name)
+    _check_shape(x, n, axis, func, name)
     digest = stencils.coordinates_digest(x) if len(x) <= stencils.HASH_ALWAYS_BELOW else None
     if digest is not None and digest in _CHECKED:
         return x, _CHECKED[digest], digest
@@ -248,7 +274,7 @@ def _coordinates(
     return x, step, digest
 
 
-def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
+def _entry(value: Any, n: int, axis: int, func: str, name: str, complex_coords: bool = False) -> SpacingEntry:
     nd = _ndim(value)
     if nd == 0:
         return SpacingEntry(_scalar_spacing(value, func, name), None, value)
@@ -258,6 +284,10 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
         )
     if is_traced(value):
         return _traced_coordinates(value, n, axis, func, name)
+    if complex_coords:
+        z = _complex_coordinates(value, n, axis, func, name)
+        if z is not None:
+            return SpacingEntry(None, z, value)
     # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
     x, step, digest = _coordinates(value, n, axis, func, name)
     return SpacingEntry(step, x, value, digest=digest)
@@ -300,9 +330,12 @@ def is_traced(value: Any) -> bool:
 
 
 def torch_style_spacing(
-    spacing: Any, axes: Sequence[int], shape: Sequence[int], dim_given: bool, func: str
+    spacing: Any, axes: Sequence[int], shape: Sequence[int], dim_given: bool, func: str,
+    complex_coords: bool = False,
 ) -> list[SpacingEntry]:
-    """``spacing`` as torch.gradient takes it (plus mixes, plus bare coordinates for one dim)."""
+    """``spacing`` as torch.gradient takes it (plus mixes, plus bare coordinates for one dim).
+
+    ``complex_coords``: complex coordinate arrays are accepted (the drop-ins)."""
     if spacing is None:
         spacing = 1.0
     if isinstance(spacing, (list, tuple)):
@@ -331,7 +364,7 @@ def torch_style_spacing(
             f"{len(axes)} dims pass a tuple with one scalar or 1-D coordinate array per dim"
         )
     return [
-        _entry(v, shape[a], a, func, f"spacing[{k}]" if isinstance(spacing, (list, tuple)) else "spacing")
+        _entry(v, shape[a], a, func, f"spacing[{k}]" if isinstance(spacing, (list, tuple)) else "spacing", complex_coords)
         for k, (v, a) in enumerate(zip(items, axes))
     ]
 
@@ -349,9 +382,11 @@ def single_axis_spacing(spacing: Any, axis: int, shape: Sequence[int], func: str
 
 
 def numpy_style_spacing(
-    varargs: Sequence[Any], axes: Sequence[int], shape: Sequence[int], func: str
+    varargs: Sequence[Any], axes: Sequence[int], shape: Sequence[int], func: str,
+    complex_coords: bool = False,
 ) -> list[SpacingEntry]:
-    """``*varargs`` as numpy.gradient takes them."""
+    """``*varargs`` as numpy.gradient takes them (``complex_coords``: complex
+    coordinate arrays accepted, as numpy does)."""
     if len(varargs) == 0:
         return [SpacingEntry(1.0, None, 1.0) for _ in axes]
     if len(varargs) == 1 and _ndim(varargs[0]) == 0:
@@ -361,7 +396,9 @@ def numpy_style_spacing(
             f"{func}: invalid number of spacing arguments: expected none, one scalar, or "
             f"{len(axes)} (one per differentiated axis), got {len(varargs)}"
         )
-    return [_entry(v, shape[a], a, func, f"varargs[{k}]") for k, (v, a) in enumerate(zip(varargs, axes))]
+    return [
+        _entry(v, shape[a], a, func, f"varargs[{k}]", complex_coords) for k, (v, a) in enumerate(zip(varargs, axes))
+    ]
 
 
 def per_axis(value: Any, axes: Sequence[int], func: str, name: str) -> list[Any]:

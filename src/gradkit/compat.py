@@ -1,20 +1,28 @@
 """Drop-in replacements for ``torch.gradient`` and ``numpy.gradient``.
 
-Each has the signature, return convention and dtype rules of the original,
-computes with gradkit's stencil plans, and differs only where the original is
-silently wrong or fails obscurely (listed in ``docs/compat.md``).
+Each has the signature, return convention and dtype rules of the original
+and returns the original's numbers bit for bit: the stencil plans follow the
+original's operation order (``recipe="torch"`` or ``"numpy"``, the closed
+forms of :mod:`gradkit.stencils`), and every operation takes the operands
+the original gives it -- the data in its own dtype, the coordinates in
+theirs, the step as the caller's scalar -- so the array library's own
+promotion and rounding decide each result (float16, datetimes, float32
+coordinates, complex coordinates included). Where that arithmetic is plain
+float64 (or float32 with a Python step) the compiled kernel does the same
+operations faster. The drop-ins differ only where the original is silently
+wrong or fails obscurely (listed in ``docs/compat.md``).
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 
-from . import _args
+from . import _args, stencils
 from ._arrays import Operand, as_operand, is_torch
-from .derivatives import evaluate, native_dtypes
+from .derivatives import evaluate
+from .kernels import dispatch
 
 __all__ = ["torch_gradient", "numpy_gradient", "TorchCompatError", "TorchCompatTypeError"]
 
@@ -36,49 +44,78 @@ class TorchCompatTypeError(TypeError, RuntimeError):
     """
 
 
+def _run(op: Operand, specs: list, operands: list, recipe: str, compiled: list) -> list:
+    """Each axis's plan (in ``recipe``'s operation order) applied to ``op``.
+
+    ``operands[k]`` is ``(step, coords)`` as the original uses them: the
+    step as the caller's scalar, the coordinates in their own library and
+    dtype. ``compiled[k]`` says the compiled kernel reproduces the
+    original's arithmetic for that axis (plain float64, or float32 with a
+    Python step); the other axes run in the array library's own arithmetic.
+    """
+    results = []
+    for spec, (step, coords), fast in zip(specs, operands, compiled):
+        host = spec.spacing.coords if coords is not None else None
+        plan = stencils.plan_axis(
+            spec.n,
+            edge_order=spec.edge_order,
+            step=None if coords is not None else spec.spacing.step,
+            coords=host if fast else None,
+            traced=coords is not None and not fast,
+            recipe=recipe,
+        )
+        if fast:
+            results.append(dispatch.apply(op.xp, op.array, plan, spec.axis, op.array.dtype, step=step))
+        else:
+            results.append(
+                dispatch.apply(op.xp, op.array, plan, spec.axis, None, coords=None if fast else coords, step=step)
+            )
+    return results
+
+
 # ---------------------------------------------------------------------------
 # torch.gradient
 # ---------------------------------------------------------------------------
-def _torch_float_of(torch: Any, value: Any) -> Any:
-    """The floating dtype a coordinate array contributes to torch's promotion."""
-    if is_torch(value):
-        dtype = value.dtype
-    elif isinstance(value, np.ndarray):
-        dtype = torch.from_numpy(np.zeros(0, dtype=value.dtype)).dtype if value.dtype.kind in "iuf" else None
-    else:
-        dtype = None
-    if dtype is None or not (dtype.is_floating_point or dtype.is_complex):
-        return torch.get_default_dtype()
-    return dtype
-
-
-def _torch_dtypes(op: Operand, specs: list) -> list:
-    """torch's rule: dtype of ``input / h``, or promote(input, float(coords))."""
-    import torch  # the caller handed us a tensor, so torch is already imported
-
-    base = op.dtype if op.kind != "integer" else torch.get_default_dtype()
+def _torch_operands(torch: Any, spacing: Any, specs: list) -> list:
+    """(step, coordinates) per axis as torch.gradient uses them: a Python
+    number, or the coordinate tensor itself (never collapsed to a step)."""
+    items = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(specs)
     result = []
-    for spec, (_, native_out) in zip(specs, native_dtypes(op, specs)):
-        entry = spec.spacing
-        given_coords = entry.coords is not None or entry.traced is not None
-        out = torch.promote_types(base, _torch_float_of(torch, entry.raw)) if given_coords else native_out
-        compute = torch.float32 if out in (torch.float16, torch.bfloat16) else out
-        result.append((compute, out))
+    for item, spec in zip(items, specs):
+        if spec.spacing.coords is None and spec.spacing.traced is None:
+            step = item.item() if hasattr(item, "item") else item
+            result.append((1.0 if step is None else step, None))
+        elif is_torch(item):
+            result.append((None, item))
+        else:  # gradkit also takes lists and NumPy arrays of coordinates
+            result.append((None, torch.tensor(np.array(item))))
     return result
+
+
+def _torch_data(torch: Any, input: Any) -> Any:
+    """Integer data widened to int64, so that torch's own integer arithmetic
+    cannot wrap around (and beyond 2**62 the default float, never a wrap)."""
+    if input.dtype.is_floating_point or input.dtype.is_complex:
+        return input
+    wide = input.to(torch.int64)
+    if wide.numel() and int(wide.abs().max()) >= 1 << 62:
+        return input.to(torch.get_default_dtype())
+    return wide
 
 
 def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order: int = 1) -> tuple:
     """Drop-in for ``torch.gradient``: same arguments, results, dtypes and tuple.
 
-    Differences, all deliberate: integer input is converted to the default
-    float *before* differencing (torch wraps around), uint8 is accepted,
-    coordinate arrays of the wrong length, zero/NaN/inf spacings, repeated
-    coordinates and boolean spacings raise a clear error instead of returning
-    wrong numbers, scalars and coordinate arrays may be mixed, coordinates
-    may be any array-like, float16/bfloat16 are computed in float32 and
-    rounded once, and ``edge_order`` may be any positive integer. Errors that
-    torch reports as ``RuntimeError`` are :class:`TorchCompatError`, which is
-    both a ``RuntimeError`` and a ``ValueError``.
+    The values are torch's own, bit for bit, in every dtype (float16 and
+    bfloat16 computed in their own precision, as torch does). Differences,
+    all deliberate: integer input cannot wrap around (torch subtracts in
+    the integer dtype), uint8 is accepted, coordinate arrays of the wrong
+    length, zero/NaN/inf spacings, repeated coordinates and boolean spacings
+    raise a clear error instead of returning wrong numbers, scalars and
+    coordinate arrays may be mixed, coordinates may be any array-like, and
+    ``edge_order`` may be any positive integer. Errors that torch reports as
+    ``RuntimeError`` are :class:`TorchCompatError`, which is both a
+    ``RuntimeError`` and a ``ValueError``.
 
     Examples
     --------
@@ -90,12 +127,14 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     func = "torch_gradient"
     if not is_torch(input):
         raise TypeError(f"{func}: input must be a torch.Tensor, got {type(input).__name__}")
+    import torch  # the caller handed us a tensor, so torch is already imported
+
     try:
         _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
         op = as_operand(input, func)
         axes = _args.normalize_dims(dim, op.ndim, func)
         _args.check_torch_spacing_tensors(spacing, input, func)
-        entries = _args.torch_style_spacing(spacing, axes, op.shape, dim is not None, func)
+        entries = _args.torch_style_spacing(spacing, axes, op.shape, dim is not None, func, complex_coords=True)
         specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
     except IndexError:
         raise
@@ -103,27 +142,104 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
         raise TorchCompatError(str(exc)) from None
     except TypeError as exc:
         raise TorchCompatTypeError(str(exc)) from None
-    return tuple(evaluate(op, specs, _torch_dtypes(op, specs)))
+    if edge_order > 2:
+        # Beyond torch: gradkit's own wider edges, in torch's dtype.
+        return tuple(evaluate(op, specs, _torch_dtypes(torch, op, specs)))
+    data = Operand(_torch_data(torch, input), op.xp, op.kind, False)
+    operands = _torch_operands(torch, spacing, specs)
+    outs = _run(data, specs, operands, "torch", [False] * len(specs))
+    for k, (_, coords) in enumerate(operands):
+        if coords is not None:
+            # torch concatenates the edges with the interior, whose per-point
+            # coefficients promote (even when it is empty, on 2 samples).
+            interior = torch.promote_types(data.array.dtype, (coords[:0] / 1).dtype)
+            if outs[k].dtype != interior:
+                outs[k] = outs[k].to(interior)
+    return tuple(outs)
+
+
+def _torch_dtypes(torch: Any, op: Operand, specs: list) -> list:
+    """torch's result dtype (of ``input / h``, or promote(input, float(coords)))
+    for gradkit's own wider schemes, computed in float32 for half precision."""
+    result = []
+    for spec in specs:
+        probe = torch.ones(1, dtype=op.dtype) if op.kind != "integer" else torch.ones(1)
+        raw = spec.spacing.raw
+        if spec.spacing.coords is not None:
+            x = raw if is_torch(raw) else torch.as_tensor(np.asarray(raw))
+            out = (probe * (x[:1] / x[:1])).dtype if x.is_floating_point() or x.is_complex() else torch.promote_types(probe.dtype, torch.get_default_dtype())
+        else:
+            out = (probe / (raw.item() if hasattr(raw, "item") else raw)).dtype
+        compute = torch.float32 if out in (torch.float16, torch.bfloat16) else out
+        result.append((compute, out))
+    return result
 
 
 # ---------------------------------------------------------------------------
 # numpy.gradient
 # ---------------------------------------------------------------------------
+def _numpy_data(arr: np.ndarray) -> tuple[np.ndarray, np.dtype]:
+    """The array numpy.gradient computes on and its output dtype: datetimes
+    as timedeltas, integers as float64, other numbers as they are."""
+    data = np.ma.getdata(arr) if isinstance(arr, np.ma.MaskedArray) else np.asarray(arr)
+    kind = data.dtype.kind
+    if kind == "M":
+        otype = np.dtype(data.dtype.str.replace("M8", "m8"))
+        return data.view(otype), otype
+    if kind == "m" or kind in "fc":
+        return data, data.dtype
+    if kind in "iu":
+        return data.astype(np.float64), np.dtype(np.float64)
+    return data, np.dtype(np.float64)
+
+
+def _numpy_operand(value: Any, spec: Any) -> tuple[Any, Any]:
+    """(step, coordinates) of one axis as numpy.gradient uses them: the
+    caller's scalar as it is, or the coordinates in their own dtype
+    (integers as float64) -- collapsed to their first difference, a NumPy
+    scalar, when every difference equals it."""
+    if np.ndim(value) == 0:
+        return (value[()] if isinstance(value, np.ndarray) else value), None
+    x = np.asarray(value)
+    if x.dtype.kind in "iu":
+        x = x.astype(np.float64)
+    dx = np.diff(x)
+    if (dx == dx[0]).all():
+        return dx[0], None
+    return None, x
+
+
+def _numpy_compiled(data: np.ndarray, step: Any, coords: Any) -> bool:
+    """Whether the compiled kernel performs numpy.gradient's very operations:
+    real float32/float64 data whose arithmetic stays in their own dtype."""
+    if data.dtype not in (np.float32, np.float64):
+        return False
+    if coords is not None:
+        return coords.dtype == data.dtype == np.float64
+    if isinstance(step, (bool, np.bool_)):
+        return False
+    if type(step) in (int, float):
+        return True
+    return isinstance(step, np.generic) and np.result_type(data.dtype, step) == data.dtype
+
+
 def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
     """Drop-in for ``numpy.gradient``: same varargs, return value and dtype rules.
 
-    Returns one array when one axis is differentiated, else a tuple.
-    Integers become float64 first; float16/32/64 and complex keep their
-    precision; ``datetime64`` data give ``timedelta64`` results, timedelta
-    stays timedelta; ``np.ma.MaskedArray`` and other subclasses are kept.
+    Returns one array when one axis is differentiated, else a tuple, with
+    numpy's values bit for bit in every dtype: integers become float64
+    first; float16/32/64, longdouble and complex keep their precision
+    (float16 computed in float16, as numpy does); ``datetime64`` data give
+    ``timedelta64`` results (truncated, as numpy's integer arithmetic
+    does), timedelta stays timedelta; coordinates are used in their own
+    dtype (float32 coordinates give float32 weights; complex coordinates
+    give numpy's warning and real part); ``np.ma.MaskedArray`` and other
+    subclasses are kept.
 
     Differences, all deliberate: ``edge_order`` must be a positive integer
     (numpy silently uses 2 for 0, -1 or 1.5) and may exceed 2; zero, NaN and
     infinite spacings and repeated coordinates raise ``ValueError`` (numpy
-    warns and returns inf/nan); datetime results are rounded to the nearest
-    unit instead of truncated; a complex spacing with real data gives a
-    complex result (numpy drops the imaginary part); float16 is computed in
-    float32 and rounded once.
+    warns and returns inf/nan).
 
     Examples
     --------
@@ -134,24 +250,39 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     >>> x = np.array([0., 1., 1.5, 3.5, 4., 6.])
     >>> numpy_gradient(np.array([1, 2, 4, 7, 11, 16]), x)
     array([1. , 3. , 3.5, 6.7, 6.9, 2.5])
+    >>> numpy_gradient(np.array(["2026-01-01", "2026-01-03", "2026-01-08"], "datetime64[D]"))
+    array([2, 3, 5], dtype='timedelta64[D]')
     """
     func = "numpy_gradient"
     arr = np.asanyarray(f)
-    time_dtype = None
-    if arr.dtype.kind in "mM":
-        time_dtype = np.dtype(arr.dtype.str.replace("M8", "m8"))
-        data = np.asarray(arr).view(np.int64).astype(np.float64)
-    else:
-        data = np.ma.getdata(arr) if isinstance(arr, np.ma.MaskedArray) else np.asarray(arr)
+    data, otype = _numpy_data(arr)
     _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
-    op = as_operand(data, func)
+    # Validation sees the numbers as gradkit does (datetimes as their counts).
+    op = as_operand(data.view(np.int64) if data.dtype.kind == "m" else data, func)
     axes = _args.normalize_dims(axis, op.ndim, func, "axis")
-    entries = _args.numpy_style_spacing(varargs, axes, op.shape, func)
+    entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=True)
     specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
-    outs = evaluate(op, specs, native_dtypes(op, specs))
+    if edge_order > 2:
+        # Beyond numpy: gradkit's own wider edges, computed in the data's dtype.
+        from .derivatives import native_dtypes
 
-    if time_dtype is not None:
-        outs = [np.rint(o).astype(np.int64).view(time_dtype) for o in outs]
+        outs = evaluate(op, specs, native_dtypes(op, specs))
+        if data.dtype.kind == "m":
+            outs = [np.trunc(o).astype(np.int64).view(otype) for o in outs]
+    else:
+        values = list(varargs) if len(varargs) == len(axes) else list(varargs) * len(axes) if varargs else [1.0] * len(axes)
+        operands = [_numpy_operand(v, s) for v, s in zip(values, specs)]
+        fast = [_numpy_compiled(data, step, coords) for step, coords in operands]
+        try:
+            outs = _run(Operand(data, op.xp, op.kind, True), specs, operands, "numpy", fast)
+        except TypeError:
+            if data.dtype != object:
+                raise
+            # numpy's object arithmetic fails (Decimal with a float step):
+            # the numbers as float64 instead (op.array, validated).
+            outs = _run(op, specs, operands, "numpy", fast)
+        outs = [o if o.dtype == otype else o.astype(otype) for o in outs]
+
     if isinstance(arr, np.ma.MaskedArray):
         mask = np.ma.getmask(arr)
         if mask is np.ma.nomask:
@@ -161,7 +292,8 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
             # A sample's mask reaches exactly the points whose stencil uses it:
             # push NaNs at the masked samples through the same plans.
             probe = Operand(np.where(mask, np.nan, 0.0), op.xp, "real", True)
-            flags = evaluate(probe, specs, [(np.float64, np.float64)] * len(specs))
+            real_specs = [s if s.spacing.step is None or not isinstance(s.spacing.step, complex) else _args.AxisSpec(s.axis, s.n, _args.SpacingEntry(1.0, None, 1.0), edge_order=s.edge_order) for s in specs]
+            flags = evaluate(probe, real_specs, [(np.float64, np.float64)] * len(specs))
             outs = [np.ma.MaskedArray(o, mask=np.isnan(m)) for o, m in zip(outs, flags)]
     elif type(arr) is not np.ndarray:
         outs = [o.view(type(arr)) for o in outs]

@@ -29,6 +29,10 @@ import numpy as np
 __all__ = [
     "fornberg_weights",
     "three_point_weights",
+    "three_point_edge_weights",
+    "Quotient",
+    "Prescaled",
+    "RECIPES",
     "AxisPlan",
     "StencilBlock",
     "plan_axis",
@@ -40,6 +44,36 @@ __all__ = [
 
 #: Boundary treatments the planner knows.
 BOUNDARIES = ("one-sided", "periodic")
+
+#: Operation orders the planner can reproduce for the second-order scheme
+#: (they differ only in how the uniform step enters; see :class:`Quotient`).
+RECIPES = ("torch", "numpy")
+
+
+@dataclass(frozen=True)
+class Quotient:
+    """A block evaluated as ``(sum_k coefs[k] * f[i + offsets[k]]) / d1 / d2 ...``.
+
+    The operation order of the originals: torch.gradient computes the
+    uniform interior as ``((f[i+1] - f[i-1]) / h) / 2``, numpy.gradient as
+    ``(f[i+1] - f[i-1]) / (2.0 * h)``, and both the two-point edges as
+    ``(f[1] - f[0]) / (x[1] - x[0])``. ``coefs`` are small exact numbers
+    (a pair ``(-1, 1)`` is a subtraction); each divisor is a number, ``"h"``
+    (the uniform step), ``"2h"`` (twice the step, rounded once) or ``"gap"``
+    (the block's coordinate gap ``x[i + offsets[-1]] - x[i + offsets[0]]``).
+    Mathematically the block's ``weights`` are the same stencil.
+    """
+
+    coefs: tuple
+    divisors: tuple
+
+
+@dataclass(frozen=True)
+class Prescaled:
+    """A block evaluated as ``sum_k (coefs[k] / h) * f[i + offsets[k]]``:
+    numpy.gradient's uniform second-order edges (``a = -1.5 / h``, ...)."""
+
+    coefs: tuple
 
 
 # ---------------------------------------------------------------------------
@@ -151,7 +185,7 @@ class StencilBlock:
     memory beyond its coordinates.
     """
 
-    __slots__ = ("start", "stop", "offsets", "kind", "edge", "rule", "_weights", "_coords", "__weakref__")
+    __slots__ = ("start", "stop", "offsets", "kind", "edge", "rule", "form", "_weights", "_coords", "__weakref__")
 
     def __init__(
         self,
@@ -163,6 +197,7 @@ class StencilBlock:
         edge: bool = False,
         rule: str | None = None,
         coords: np.ndarray | None = None,
+        form: "Quotient | Prescaled | None" = None,
     ):
         self.start = start
         self.stop = stop
@@ -171,7 +206,14 @@ class StencilBlock:
         #: True for the stencils near a one-sided edge, whose accuracy is the
         #: plan's edge_order (even when the window happens to be symmetric).
         self.edge = edge
+        #: How the weights follow from the coordinates when they are not
+        #: stored: "three-point" (interior closed form), "three-point-edge"
+        #: (one-sided closed form), "difference" (two points), "fornberg"
+        #: (the recurrence, traced plans only), or None (stored rows).
         self.rule = rule
+        #: How a kernel evaluates the block (None: ``sum_k w_k f_k`` divided
+        #: by the plan's divisor); see :class:`Quotient` and :class:`Prescaled`.
+        self.form = form
         self._weights = weights
         self._coords = coords
 
@@ -203,7 +245,13 @@ class StencilBlock:
 
     @property
     def shared(self) -> bool:
-        return self.rule is None and self.weights.ndim == 1
+        return self.rule in (None, "difference", "three-point-edge") and self.weights.ndim == 1
+
+    def gap(self, x):
+        """The coordinate span of a one-point block's stencil, from ``x``
+        (any array library): the divisor of a ``"gap"`` :class:`Quotient`."""
+        i = self.start
+        return x[i + self.offsets[-1]] - x[i + self.offsets[0]]
 
     def row(self, i: int) -> np.ndarray:
         """Weights of output point ``i`` (unscaled)."""
@@ -224,6 +272,26 @@ def three_point_weights(hl, hr):
     return (-hr / (hl * (hl + hr)), (hr - hl) / (hl * hr), hl / (hr * (hl + hr)))
 
 
+def three_point_edge_weights(d0, d1, left: bool, recipe: str = "numpy"):
+    """Weights of the one-sided three-point first derivative at an edge.
+
+    ``left``: samples at ``x0``, ``x0 + d0``, ``x0 + d0 + d1``, derivative at
+    ``x0`` (offsets 0, 1, 2). Otherwise samples at ``xn - d0 - d1``,
+    ``xn - d1``, ``xn`` (offsets -2, -1, 0; ``d0`` and ``d1`` the last two
+    gaps), derivative at ``xn``. The closed form of Fornberg's weights for
+    these stencils, written as numpy.gradient and torch.gradient write it
+    (``edge_order=2``), so that the edges match them to the last bit. The
+    two write the right edge's products in opposite orders, which gives
+    different bits for complex coordinates (a fused multiply-add makes a
+    complex product depend on the order); ``recipe`` picks one.
+    """
+    if left:
+        return (-(2.0 * d0 + d1) / (d0 * (d0 + d1)), (d0 + d1) / (d0 * d1), -d0 / (d1 * (d0 + d1)))
+    if recipe == "torch":
+        return (d1 / (d0 * (d1 + d0)), -(d1 + d0) / (d1 * d0), (2.0 * d1 + d0) / (d1 * (d1 + d0)))
+    return (d1 / (d0 * (d0 + d1)), -(d1 + d0) / (d0 * d1), (2.0 * d1 + d0) / (d1 * (d0 + d1)))
+
+
 @dataclass(frozen=True, eq=False)
 class AxisPlan:
     """Everything needed to differentiate along one axis.
@@ -242,6 +310,8 @@ class AxisPlan:
     coords: np.ndarray | None
     period: float | None
     blocks: tuple[StencilBlock, ...]
+    #: The operation order the blocks follow (one of :data:`RECIPES`).
+    recipe: str = "torch"
 
     @property
     def periodic(self) -> bool:
@@ -295,53 +365,78 @@ def _kind_of(offsets: tuple[int, ...], periodic: bool) -> str:
 
 
 def _drop_zero_weights(offsets: tuple[int, ...], w: np.ndarray) -> tuple[tuple[int, ...], np.ndarray]:
-    """Remove exactly-zero weights, so a NaN never reaches a point that does not use it."""
+    """Remove exactly-zero weights, so a NaN never reaches a point that does not use it.
+
+    When every weight is zero (they all underflowed) the stencil is kept
+    whole: its sum is then 0, or NaN where a sample is.
+    """
     keep = w != 0
-    if keep.all():
+    if keep.all() or not keep.any():
         return offsets, w
     return tuple(o for o, k in zip(offsets, keep) if k), w[keep]
 
 
-def _one_sided_blocks(n, width, ew, edge_row, interior_block) -> list[StencilBlock]:
+#: The two-point first derivative: ``(f[b] - f[a]) / step`` (a subtraction, exact).
+_DIFFERENCE = (-1.0, 1.0)
+
+#: The uniform interior of the second-order first derivative, per recipe:
+#: torch.gradient divides by h then by 2, numpy.gradient by 2h.
+_CENTRAL_FORMS = {
+    "torch": Quotient(_DIFFERENCE, ("h", 2.0)),
+    "numpy": Quotient(_DIFFERENCE, ("2h",)),
+}
+
+
+def _is_pair(offsets: tuple[int, ...]) -> bool:
+    return len(offsets) == 2 and offsets[1] - offsets[0] == 1
+
+
+def _one_sided_blocks(n, width, ew, edge_block, interior_block) -> list[StencilBlock]:
     """Centred stencils where they fit, off-centre windows of ``ew`` points elsewhere.
 
-    ``edge_row(i, s)`` gives the weights of point ``i`` from the window of
-    samples ``s..s+ew-1``; ``interior_block(start, stop, offsets)`` the block
-    of centred stencils.
+    ``edge_block(i, offsets)`` gives the block of point ``i`` whose window
+    of samples is ``i + offsets``; ``interior_block(start, stop, offsets)``
+    the block of centred stencils.
     """
     offsets = _centred_offsets(width)
     r = (width - 1) // 2
     n_left = min(r, n)
 
-    def edge_block(i):
+    def window(i):
         s = _edge_window_start(i, ew, n)
-        offs = tuple(range(s - i, s - i + ew))
-        w = edge_row(i, s, offs)
-        if w is None:  # structure only (traced coordinates)
-            return StencilBlock(i, i + 1, offs, None, _kind_of(offs, False), edge=True, rule="fornberg")
-        offs, w = _drop_zero_weights(offs, w)
-        return StencilBlock(i, i + 1, offs, w, _kind_of(offs, False), edge=True)
+        return edge_block(i, tuple(range(s - i, s - i + ew)))
 
-    blocks = [edge_block(i) for i in range(n_left)]
+    blocks = [window(i) for i in range(n_left)]
     if n - 2 * r > 0:
         blocks.append(interior_block(r, n - r, offsets))
-    blocks += [edge_block(i) for i in range(max(n - r, n_left), n)]
+    blocks += [window(i) for i in range(max(n - r, n_left), n)]
     return blocks
 
 
-def _uniform_blocks(n, order, accuracy, edge_order, periodic) -> list[StencilBlock]:
+def _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe="torch") -> list[StencilBlock]:
     width = interior_width(order, accuracy, uniform=True)
     offsets, w = _drop_zero_weights(
         _centred_offsets(width), _exact_unit_weights(_centred_offsets(width), order)
     )
+    central = _CENTRAL_FORMS[recipe] if order == 1 and offsets == (-1, 1) else None
     if periodic:
-        return [StencilBlock(0, n, offsets, w, "periodic")]
+        return [StencilBlock(0, n, offsets, w, "periodic", form=central)]
+
+    def edge_block(i, offs):
+        offs, we = _drop_zero_weights(offs, _exact_unit_weights(offs, order))
+        form = None
+        if order == 1 and _is_pair(offs):
+            form = Quotient(_DIFFERENCE, ("h",))
+        elif order == 1 and len(offs) == 3 and recipe == "numpy":
+            form = Prescaled(tuple(float(v) for v in we))
+        return StencilBlock(i, i + 1, offs, we, _kind_of(offs, False), edge=True, form=form)
+
     return _one_sided_blocks(
         n,
         width,
         edge_width(order, edge_order),
-        lambda i, s, offs: _exact_unit_weights(offs, order),
-        lambda start, stop, _: StencilBlock(start, stop, offsets, w, "central"),
+        edge_block,
+        lambda start, stop, _: StencilBlock(start, stop, offsets, w, "central", form=central),
     )
 
 
@@ -356,8 +451,22 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
         w = None if x is None else _coordinate_weights(_periodic_extension(np, x, width, period), width, n, offsets, order)
         return [StencilBlock(0, n, offsets, w, "periodic", rule="fornberg" if x is None else None)]
 
-    def edge_row(i, s, offs):
-        return None if x is None else _coordinate_weights(x, i, 1, offs, order)[:, 0]
+    def edge_block(i, offs):
+        kind = _kind_of(offs, False)
+        if order == 1 and (_is_pair(offs) or offs in ((0, 1, 2), (-2, -1, 0))):
+            # The originals' closed forms (two-point difference, three-point edge).
+            block = StencilBlock(
+                i, i + 1, offs, None, kind, edge=True, coords=x,
+                rule="difference" if len(offs) == 2 else "three-point-edge",
+                form=Quotient(_DIFFERENCE, ("gap",)) if len(offs) == 2 else None,
+            )
+            if x is not None:
+                block._weights = np.array(_closed_edge_weights(block, x), dtype=np.float64)
+            return block
+        if x is None:  # structure only (traced coordinates)
+            return StencilBlock(i, i + 1, offs, None, kind, edge=True, rule="fornberg")
+        offs, w = _drop_zero_weights(offs, _coordinate_weights(x, i, 1, offs, order)[:, 0])
+        return StencilBlock(i, i + 1, offs, w, _kind_of(offs, False), edge=True)
 
     def interior_block(start, stop, offs):
         if order == 1 and offs == (-1, 0, 1):
@@ -366,7 +475,19 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
             return StencilBlock(start, stop, offs, None, "central", rule="fornberg")
         return StencilBlock(start, stop, offs, _coordinate_weights(x, start, stop - start, offs, order), "central")
 
-    return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_row, interior_block)
+    return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, interior_block)
+
+
+def _closed_edge_weights(block: StencilBlock, x, recipe: str = "numpy") -> tuple:
+    """The weights of a one-point ``"difference"`` or ``"three-point-edge"``
+    block from the coordinates ``x`` (any array library; 0-d results)."""
+    i, offs = block.start, block.offsets
+    if block.rule == "difference":
+        gap = block.gap(x)
+        return (-1.0 / gap, 1.0 / gap)
+    a = i + offs[0]
+    d0, d1 = x[a + 1] - x[a], x[a + 2] - x[a + 1]
+    return three_point_edge_weights(d0, d1, left=offs[0] == 0, recipe=recipe)
 
 
 def _periodic_extension(xp, x, width: int, period):
@@ -420,6 +541,8 @@ def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> 
     if block.rule == "three-point":
         centre = x[start:stop]
         return list(three_point_weights(centre - x[start - 1 : stop - 1], x[start + 1 : stop + 1] - centre))
+    if block.rule in ("difference", "three-point-edge"):
+        return list(_closed_edge_weights(block, x, plan.recipe))
     base = 0
     if plan.periodic:
         base = len(offsets)
@@ -433,13 +556,13 @@ def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> 
     return _scaled_fornberg(rows, scale, order)
 
 
-def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced=False) -> AxisPlan:
+def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced=False, recipe="torch") -> AxisPlan:
     periodic = boundary == "periodic"
     if coords is None and not traced:
-        blocks = _uniform_blocks(n, order, accuracy, edge_order, periodic)
+        blocks = _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe)
     else:
         blocks = _coordinate_blocks(coords, order, accuracy, edge_order, periodic, period, n)
-    return AxisPlan(n, order, accuracy, edge_order, boundary, step, coords, period, tuple(blocks))
+    return AxisPlan(n, order, accuracy, edge_order, boundary, step, coords, period, tuple(blocks), recipe)
 
 
 _PLAN_CACHE: "OrderedDict[tuple, AxisPlan]" = OrderedDict()
@@ -465,6 +588,7 @@ def plan_axis(
     period: Any = None,
     traced: bool = False,
     digest: bytes | None = None,
+    recipe: str = "torch",
 ) -> AxisPlan:
     """Stencil plan for one axis of ``n`` samples (cached).
 
@@ -474,7 +598,9 @@ def plan_axis(
     neither) plans a coordinate grid whose coordinates stay in the caller's
     array library: offsets and kinds only, weights from :func:`block_weights`.
     ``digest`` is :func:`coordinates_digest` of ``coords`` when the caller has
-    it already.
+    it already. ``recipe`` (one of :data:`RECIPES`) picks the operation
+    order of the uniform second-order scheme (the same weights): torch's
+    (gradkit's own) or numpy's.
 
     Examples
     --------
@@ -487,10 +613,10 @@ def plan_axis(
     if coords is not None or traced:
         step = None
     if traced:
-        key = ("traced", n, order, accuracy, edge_order, boundary)
+        key = ("traced", n, order, accuracy, edge_order, boundary, recipe)
         period = None  # the period travels with the coordinates (see block_weights)
     elif coords is None:
-        key = ("uniform", n, order, accuracy, edge_order, boundary, step)
+        key = ("uniform", n, order, accuracy, edge_order, boundary, type(step), step, recipe)
     elif (
         n > HASH_ALWAYS_BELOW
         and order == 1
@@ -501,12 +627,12 @@ def plan_axis(
         # from the coordinates on the fly, and hashing them would cost more.
         return _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
     else:
-        key = ("coords", n, order, accuracy, edge_order, boundary, digest or coordinates_digest(coords), period)
+        key = ("coords", n, order, accuracy, edge_order, boundary, digest or coordinates_digest(coords), period, recipe)
     plan = _PLAN_CACHE.get(key)
     if plan is not None:
         _PLAN_CACHE.move_to_end(key)
         return plan
-    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced)
+    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced, recipe)
     _PLAN_CACHE[key] = plan
     if len(_PLAN_CACHE) > _PLAN_CACHE_SIZE:
         _PLAN_CACHE.popitem(last=False)

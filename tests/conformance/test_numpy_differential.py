@@ -141,7 +141,10 @@ def _precise(case: Case, data: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def _compare(case: Case, got: tuple, expected: tuple, data: np.ndarray) -> None:
+def _compare(case: Case, got: tuple, expected: tuple, data: np.ndarray, exact: bool = False) -> None:
+    """``exact``: the drop-in, bit for bit numpy's (in numpy's own precision,
+    float32 coordinates included); otherwise gradkit.gradient, close to
+    numpy and to numpy on float64 data and coordinates."""
     precise = _precise(case, data)
     f_max = max_abs(data)
     assert len(got) == len(expected) == len(case.layout.axes)
@@ -150,6 +153,9 @@ def _compare(case: Case, got: tuple, expected: tuple, data: np.ndarray) -> None:
         assert type(g) is type(e), f"{what}: {type(g)} vs numpy's {type(e)}"
         assert g.shape == data.shape, what
         assert g.dtype == e.dtype, f"{what}: dtype {g.dtype}, numpy gives {e.dtype}"
+        if exact:
+            np.testing.assert_array_equal(g, e, err_msg=what)
+            continue
         bound = grid.bound(case.layout.edge_order)
         rtol = rtol_for(g.dtype, e.dtype, _precision(data.dtype), grid.precision_dtype())
         assert_close(g, e, rtol=rtol, atol=atol_for(rtol, f_max, bound), what=what + " vs numpy")
@@ -173,7 +179,7 @@ def test_numpy_gradient_drop_in_matches_numpy(case: Case) -> None:
     else:
         assert isinstance(expected, tuple)
         assert isinstance(got, tuple), f"several axes must give a tuple, got {type(got)}"
-    _compare(case, got, expected, data)
+    _compare(case, got, expected, data, exact=True)
 
 
 @conformance_settings(500)

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 import torch
 
+import gradkit
 from gradkit.compat import TorchCompatError, torch_gradient
 
 
@@ -262,11 +263,15 @@ def test_spacing_true_is_refused():
     gradkit_raises(lambda G: G(torch.arange(4.0) ** 2, spacing=True), TypeError, r"spacing", r"True", r"number")
 
 
-def test_complex_coordinates_are_refused():
-    # torch computes with complex coordinates; gradkit refuses them (a complex *scalar* step is allowed).
-    x = torch.tensor([0, 1, 2, 3j])
-    torch_returns(lambda G: G(torch.arange(4.0) ** 2, spacing=[x]))
-    gradkit_raises(lambda G: G(torch.arange(4.0) ** 2, spacing=[x]), TypeError, r"spacing", r"complex", r"real")
+def test_complex_coordinates_are_torchs():
+    # torch computes with complex coordinates (complex result); so does the drop-in, bit for bit.
+    x = torch.tensor([0, 1, 2.5, 3j, 4 - 1j])
+    for edge_order in (1, 2):
+        for f in (torch.arange(5.0) ** 2, (torch.arange(5.0) ** 2).to(torch.complex64)):
+            (expected,) = torch.gradient(f, spacing=[x], edge_order=edge_order)
+            (got,) = torch_gradient(f, spacing=[x], edge_order=edge_order)
+            assert got.dtype == expected.dtype
+            assert torch.equal(got, expected)
 
 
 def test_edge_order_none_is_refused_or_the_default():
@@ -313,16 +318,18 @@ def test_integer_input_with_coordinates_does_not_wrap_at_the_edges():
     assert_matches(torch_gradient(x, spacing=[c]), [expected], rtol=1e-6, atol=1e-5, dtype=torch.float32)
 
 
-def test_integer_coordinates_keep_float64_precision():
-    # torch computes the coefficients of int64 coordinates in float32.
+def test_integer_coordinates_give_torchs_float32_coefficients():
+    # torch computes the coefficients of int64 coordinates in float32 (true
+    # division); the drop-in reproduces that, and gradkit.gradient keeps float64.
     c = torch.tensor([10**7, 10**7 + 1, 10**7 + 3, 10**7 + 4, 10**7 + 7, 10**7 + 8])
     f = torch.sin(c.to(torch.float64) * 1e-3) * 1e3
-    expected = np.gradient(f.numpy(), c.numpy().astype(np.float64))
     (torch_out,) = torch.gradient(f, spacing=[c])
-    assert torch_out.dtype == torch.float64
     (out,) = torch_gradient(f, spacing=[c])
-    assert out.dtype == torch.float64
-    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=0)
+    assert out.dtype == torch_out.dtype == torch.float64
+    assert torch.equal(out, torch_out)
+    expected = np.gradient(f.numpy(), c.numpy().astype(np.float64))
+    (own,) = gradkit.gradient(f, spacing=[c])
+    np.testing.assert_allclose(own.numpy(), expected, rtol=1e-12, atol=0)
 
 
 # ---------------------------------------------------------------------------

@@ -15,8 +15,10 @@ coordinate axis needs no weight rows in memory). ``wrap[s]`` marks the
 few points of a periodic axis whose samples wrap around.
 
 The arithmetic is the generic kernel's, term by term: ``w0*f0 + w1*f1 + ...``
-summed left to right, then divided by the step (see ``_scale``), so both
-paths (and ``explain``) give the same bits.
+summed left to right, then divided ``nd[s]`` times, by ``dv[s, 0]`` and
+``dv[s, 1]`` (or multiplied, where ``dm[s, k]``: the exact reciprocal of a
+power of two, or NumPy's complex-by-real division), so both paths (and
+``explain``) give the same bits.
 """
 
 import numba
@@ -38,15 +40,26 @@ def _weight(w, wp, col, s, k, i, start):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _scale(value, divisor, divide):
-    # divide == 1: value / divisor; divide == 2: value * divisor, where the
-    # caller passed the reciprocal of a real step for complex data (NumPy's
-    # complex-by-real division multiplies by the reciprocal too).
-    if divide == 1:
-        return value / divisor
-    if divide == 2:
-        return value * divisor
+def _scale(value, dv, dm, nd, s):
+    for k in range(nd[s]):
+        if dm[s, k]:
+            value = value * dv[s, k]
+        else:
+            value = value / dv[s, k]
     return value
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _divide(acc, dv, dm, nd, s):
+    """The segment's divisions, in place on its sums ``acc``."""
+    for k in range(nd[s]):
+        d = dv[s, k]
+        if dm[s, k]:
+            for p in range(acc.shape[0]):
+                acc[p] = acc[p] * d
+        else:
+            for p in range(acc.shape[0]):
+                acc[p] = acc[p] / d
 
 
 def work_items(shape):
@@ -78,17 +91,13 @@ def _tile_bounds(t, n):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _store(out_row, buffer, divisor, divide):
-    if divide == 0:
-        for p in range(buffer.shape[0]):
-            out_row[p] = buffer[p]
-    else:
-        for p in range(buffer.shape[0]):
-            out_row[p] = _scale(buffer[p], divisor, divide)
+def _store(out_row, buffer):
+    for p in range(buffer.shape[0]):
+        out_row[p] = buffer[p]
 
 
 @numba.njit(cache=True, nogil=True)
-def _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide):
+def _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd):
     """Work item ``t`` of a line kernel whose segments all share their weights.
 
     The common case (uniform grids, one-sided edges), kept apart so that it
@@ -101,12 +110,14 @@ def _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide):
         a = max(start[s], i0)
         b = min(stop[s], i1)
         if a < b:
-            _shared_segment(buffer[a - i0 : b - i0], line, a, b, off[s], w[s], noff[s])
-    _store(out[o, i0:i1], buffer, divisor, divide)
+            acc = buffer[a - i0 : b - i0]
+            _shared_segment(acc, line, a, b, off[s], w[s], noff[s])
+            _divide(acc, dv, dm, nd, s)
+    _store(out[o, i0:i1], buffer)
 
 
 @numba.njit(cache=True, nogil=True)
-def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
+def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
 
     A tile of one line: the sums build up in a local buffer, which cannot
@@ -157,11 +168,12 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, 
                     acc[p] = acc[p] + wk[p] * src[p]
         else:
             _shared_segment(acc, line, a, b, off[s], w[s], noff[s])
-    _store(out[o, i0:i1], buffer, divisor, divide)
+        _divide(acc, dv, dm, nd, s)
+    _store(out[o, i0:i1], buffer)
 
 
 @numba.njit(cache=True, nogil=True)
-def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
+def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     """Work item ``t`` of a ``(outer, n, inner)`` array differentiated along axis 1.
 
     One output row: a weighted sum of input rows, built up in a local buffer.
@@ -190,40 +202,40 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide
                 acc[j] = acc[j] + wk * row[j]
     target = out[o, i]
     for j in range(inner):
-        target[j] = _scale(acc[j], divisor, divide)
+        target[j] = _scale(acc[j], dv, dm, nd, s)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
+def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in numba.prange(nwork):
-        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True)
-def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
+def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in range(nwork):
-        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
+def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in numba.prange(nwork):
-        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
+        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True)
-def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide):
+def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in range(nwork):
-        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, divisor, divide)
+        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def uniform_lines_parallel(nwork, f, out, start, stop, noff, off, w, divisor, divide):
+def uniform_lines_parallel(nwork, f, out, start, stop, noff, off, w, dv, dm, nd):
     for t in numba.prange(nwork):
-        _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide)
+        _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True)
-def uniform_lines_serial(nwork, f, out, start, stop, noff, off, w, divisor, divide):
+def uniform_lines_serial(nwork, f, out, start, stop, noff, off, w, dv, dm, nd):
     for t in range(nwork):
-        _uniform_line_tile(t, f, out, start, stop, noff, off, w, divisor, divide)
+        _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd)

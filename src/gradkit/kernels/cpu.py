@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..stencils import AxisPlan
+from ..stencils import AxisPlan, Prescaled, Quotient
 
 __all__ = ["supports", "apply_plan"]
 
@@ -61,8 +61,11 @@ def _segments(plan: AxisPlan):
                 yield a, b, block.offsets, block, wrap
 
 
-def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
-    """The plan as flat arrays for the compiled loop (see :mod:`._cpu_jit`)."""
+def _tables(plan: AxisPlan, real_dtype: np.dtype, step) -> tuple:
+    """The plan as flat arrays for the compiled loop (see :mod:`._cpu_jit`).
+
+    ``step`` is the uniform step as the caller gave it (its type decides
+    the rounding of numpy's prescaled weights ``-1.5 / h``)."""
     segs = list(_segments(plan))
     width = max(len(s[2]) for s in segs)
     nseg = len(segs)
@@ -77,7 +80,12 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
     for s, (a, b, offsets, block, wraps) in enumerate(segs):
         start[s], stop[s], noff[s], wrap[s] = a, b, len(offsets), wraps
         off[s, : len(offsets)] = offsets
-        if block.rule == "three-point":
+        form = block.form
+        if isinstance(form, Quotient):
+            w[s, : len(offsets)] = form.coefs
+        elif isinstance(form, Prescaled):
+            w[s, : len(offsets)] = [c / step for c in form.coefs]
+        elif block.rule == "three-point":
             col[s] = -2  # weights from the coordinates, on the fly
         elif block.shared:
             w[s, : len(offsets)] = block.weights
@@ -102,36 +110,67 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype) -> tuple:
         if col[s] >= 0:
             col[s] += bases[id(block)]
     x = plan.coords if plan.coords is not None else np.zeros(1)
-    return (start, stop, noff, off, w, col, wp, x, wrap)
+    return (start, stop, noff, off, w, col, wp, x, wrap), [seg[3] for seg in segs]
+
+
+def _divisors(plan: AxisPlan, block, step) -> list:
+    """What a block's sum is divided by, in order (see :class:`~gradkit.stencils.Quotient`)."""
+    form = block.form
+    if isinstance(form, Prescaled):
+        return []
+    if isinstance(form, Quotient):
+        named = {"h": step, "2h": None if step is None else 2.0 * step}
+        return [block.gap(plan.coords) if d == "gap" else named.get(d, d) for d in form.divisors]
+    divisor = plan.divisor if step is None or plan.order == 0 else step**plan.order
+    return [] if divisor == 1 else [divisor]
+
+
+def _division_tables(plan: AxisPlan, blocks: list, dtype: np.dtype, real: np.dtype, step) -> tuple:
+    """Per segment: the divisors ``dv``, whether to multiply instead ``dm``
+    and how many ``nd`` (see :mod:`._cpu_jit`)."""
+    rows = [_divisors(plan, block, step) for block in blocks]
+    complex_step = any(isinstance(d, complex) or np.iscomplexobj(d) for r in rows for d in r)
+    dv = np.ones((len(rows), 2), dtype if complex_step else real)
+    dm = np.zeros((len(rows), 2), np.bool_)
+    nd = np.array([len(r) for r in rows], np.int64)
+    for s, r in enumerate(rows):
+        for k, d in enumerate(r):
+            if complex_step:
+                dv[s, k] = dtype.type(d)
+            elif dtype.kind == "c":
+                # NumPy divides complex data by a real number through its reciprocal.
+                dv[s, k], dm[s, k] = real.type(1) / real.type(d), True
+            else:
+                d = real.type(d)
+                mantissa, _ = np.frexp(d)
+                if abs(mantissa) == 0.5 and np.isfinite(real.type(1) / d) and real.type(1) / d != 0:
+                    # A power of two: multiplying by its reciprocal gives the same bits.
+                    dv[s, k], dm[s, k] = real.type(1) / d, True
+                else:
+                    dv[s, k] = d
+    return dv, dm, nd
 
 
 def _drop_last(a3: np.ndarray) -> np.ndarray:
     return a3.reshape(a3.shape[:2]) if a3.flags.c_contiguous else a3[:, :, 0]
 
 
-def _arguments(plan: AxisPlan, dtype: np.dtype) -> tuple:
-    """The compiled loop's arguments after the arrays, cached per plan and dtype
-    (the plan's tables, the step to divide by, and how to divide by it), and
-    whether every segment shares its weights."""
+def _arguments(plan: AxisPlan, dtype: np.dtype, step=None) -> tuple:
+    """The compiled loop's arguments after the arrays, cached per plan, dtype
+    and step type (the plan's tables and the divisions of every segment),
+    and whether every segment shares its weights."""
+    step = plan.step if step is None else step
+    key = (dtype, type(step))
     per_plan = _TABLES.setdefault(plan, {})
-    args = per_plan.get(dtype)
+    args = per_plan.get(key)
     if args is not None:
         return args
     real = np.empty(0, dtype).real.dtype
-    divisor = plan.divisor
-    if divisor == 1:
-        divide, divisor_typed = 0, real.type(1)
-    elif isinstance(divisor, complex):
-        divide, divisor_typed = 1, dtype.type(divisor)
-    elif dtype.kind == "c":
-        # NumPy divides complex data by a real number through its reciprocal.
-        divide, divisor_typed = 2, real.type(1) / real.type(divisor)
-    else:
-        divide, divisor_typed = 1, real.type(divisor)
-    tables = _tables(plan, real)
+    tables, blocks = _tables(plan, real, step)
+    dv, dm, nd = _division_tables(plan, blocks, dtype, real, step)
     col, wrap = tables[5], tables[8]
-    args = ((*tables, divisor_typed, divide), bool(not wrap.any() and (col == -1).all()))
-    per_plan[dtype] = args
+    args = ((*tables, dv, dm, nd), bool(not wrap.any() and (col == -1).all()))
+    per_plan[key] = args
     return args
 
 
@@ -148,11 +187,12 @@ def _as_3d(a: np.ndarray, axis: int) -> np.ndarray | None:
         return None
 
 
-def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None = None) -> np.ndarray:
+def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None = None, step=None) -> np.ndarray:
     """Differentiate the NumPy array ``f`` along ``axis`` in one compiled pass.
 
     ``f`` must already be in the compute dtype (see :func:`supports`).
     Writes into ``out`` (same shape and dtype as ``f``) when given.
+    ``step`` is the uniform step as the caller gave it (default: the plan's).
     """
     if out is None:
         out = np.empty_like(f)  # keeps C/F layout
@@ -161,16 +201,16 @@ def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None 
     # Fortran-ordered data: work on the transposes, which are C-ordered.
     if f.ndim > 1 and f.flags.f_contiguous and not f.flags.c_contiguous:
         f_t, out_t = f.T, out.T
-        _run(f_t, out_t, plan, f.ndim - 1 - axis)
+        _run(f_t, out_t, plan, f.ndim - 1 - axis, step)
         return out
-    _run(f, out, plan, axis)
+    _run(f, out, plan, axis, step)
     return out
 
 
-def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
+def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int, step=None) -> None:
     if f.ndim == 1 and f.flags.c_contiguous and out.flags.c_contiguous:
         # One contiguous line (the commonest small call): no 3-D views needed.
-        _launch(f.reshape(1, -1), out.reshape(1, -1), plan, f.dtype)
+        _launch(f.reshape(1, -1), out.reshape(1, -1), plan, f.dtype, step)
         return
     f3 = _as_3d(f, axis)
     out3 = _as_3d(out, axis)
@@ -179,19 +219,19 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int) -> None:
         lead = 0 if axis > 0 else f.ndim - 1
         for idx in range(f.shape[lead]):
             sub = (slice(None),) * lead + (idx,)
-            _run(f[sub], out[sub], plan, axis - 1 if lead < axis else axis)
+            _run(f[sub], out[sub], plan, axis - 1 if lead < axis else axis, step)
         return
     if f3.shape[2] == 1:
         # Lines along the last axis: 2-D views, contiguous rows where the input is.
-        _launch(_drop_last(f3), _drop_last(out3), plan, f.dtype)
+        _launch(_drop_last(f3), _drop_last(out3), plan, f.dtype, step)
     else:
-        _launch(f3, out3, plan, f.dtype)
+        _launch(f3, out3, plan, f.dtype, step)
 
 
-def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype) -> None:
+def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype, step=None) -> None:
     """Run the compiled loop on 2-D lines ``(outer, n)`` or 3-D rows ``(outer, n, inner)``."""
     jit = _load_jit()
-    args, shared_only = _arguments(plan, dtype)
+    args, shared_only = _arguments(plan, dtype, step)
     shape = f.shape if f.ndim == 3 else (*f.shape, 1)
     nwork = jit.work_items(shape)
     parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
@@ -199,8 +239,8 @@ def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype) -> 
         (jit.rows_parallel if parallel else jit.rows_serial)(nwork, f, out, *args)
     elif shared_only:
         # Shared weights only: the small kernel that compiles quickly.
-        start, stop, noff, off, w, col, wp, x, wrap, divisor, divide = args
+        start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd = args
         run = jit.uniform_lines_parallel if parallel else jit.uniform_lines_serial
-        run(nwork, f, out, start, stop, noff, off, w, divisor, divide)
+        run(nwork, f, out, start, stop, noff, off, w, dv, dm, nd)
     else:
         (jit.lines_parallel if parallel else jit.lines_serial)(nwork, f, out, *args)

@@ -49,6 +49,7 @@ def apply(
     out: Any = None,
     coords: Any = None,
     period: Any = None,
+    step: Any = None,
 ) -> Any:
     """Apply ``plan`` along ``axis`` of ``f`` with the best kernel for its type.
 
@@ -56,11 +57,14 @@ def apply(
     only the compiled NumPy path writes in place, the others copy into it.
     ``coords`` (with ``period``) are coordinates kept in ``f``'s library so
     that gradients flow through them; they always take the generic kernel.
+    ``step`` is the uniform step as the caller gave it (default: the plan's).
+    ``real_dtype=None`` asks for every operation on the operands as given
+    (the generic kernel, in the array library's own arithmetic).
     """
-    if coords is None and cpu.supports(f) and compiled_available():
-        return cpu.apply_plan(f, plan, axis, out=out)
+    if coords is None and real_dtype is not None and cpu.supports(f) and compiled_available():
+        return cpu.apply_plan(f, plan, axis, out=out, step=step)
     device = array_api_compat.device(f)
-    result = generic.apply_plan(xp, f, plan, axis, real_dtype, device, coords, period)
+    result = generic.apply_plan(xp, f, plan, axis, real_dtype, device, coords, period, step)
     if out is not None:
         out[...] = result
         return out

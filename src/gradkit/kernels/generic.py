@@ -15,7 +15,7 @@ import array_api_compat
 import numpy as np
 
 from .. import stencils
-from ..stencils import AxisPlan, StencilBlock
+from ..stencils import AxisPlan, Prescaled, Quotient, StencilBlock
 
 __all__ = ["apply_plan"]
 
@@ -27,7 +27,11 @@ def _slice(f: Any, axis: int, start: int, stop: int) -> Any:
 
 
 def _along(xp: Any, column: Any, ndim: int, axis: int) -> Any:
-    """A 1-D array of per-point values, shaped to broadcast along ``axis``."""
+    """A 1-D array of per-point values, shaped to broadcast along ``axis``
+    (a 0-d value, the weight of a one-point block, stays 0-d: as in the
+    originals, it takes part in type promotion like a scalar)."""
+    if getattr(column, "ndim", 1) == 0:
+        return column
     shape = [1] * ndim
     shape[axis] = column.shape[0]
     return xp.reshape(column, tuple(shape))
@@ -57,46 +61,85 @@ def apply_plan(
     device: Any,
     coords: Any = None,
     period: Any = None,
+    step: Any = None,
 ) -> Any:
-    """Differentiate ``f`` (already in the compute dtype) along ``axis``.
+    """Differentiate ``f`` along ``axis``.
 
-    ``real_dtype`` is the real floating dtype the weights are cast to.
-    ``coords`` are coordinates kept in ``f``'s library (a traced plan): the
-    weights are then computed from them with ``xp``, so that gradients flow
-    (``period`` is needed on a periodic axis). Returns a new array of the
-    same shape as ``f``.
+    ``real_dtype`` is the real floating dtype the weights are cast to; with
+    ``real_dtype=None`` nothing is cast: every operation takes its operands
+    as they are (``f`` in its own dtype, ``coords`` in theirs, ``step`` as
+    the caller's scalar), so the array library's own promotion and rounding
+    decide each step -- how the drop-ins reproduce the originals bit for
+    bit. ``coords`` are coordinates kept in ``f``'s library: the weights are
+    then computed from them with ``xp`` (gradients flow; ``period`` is
+    needed on a periodic axis). Returns a new array of the same shape as ``f``.
     """
     if not array_api_compat.is_numpy_namespace(xp):
-        return _apply(xp, f, plan, axis, real_dtype, device, coords, period)
+        return _apply(xp, f, plan, axis, real_dtype, device, coords, period, step)
     # NaN and inf in the data travel through the sums silently, as in the
     # compiled kernel (and in torch); NumPy would otherwise warn.
-    with np.errstate(invalid="ignore", over="ignore"):
-        return _apply(xp, f, plan, axis, real_dtype, device, coords, period)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        return _apply(xp, f, plan, axis, real_dtype, device, coords, period, step)
 
 
-def _apply(xp, f, plan, axis, real_dtype, device, coords, period) -> Any:
-    if coords is not None and coords.dtype != real_dtype:
+def _numerator_weights(xp, f, plan, block, axis, real_dtype, device, coords, period, step) -> list:
+    form = block.form
+    if isinstance(form, Quotient):
+        return list(form.coefs)
+    if isinstance(form, Prescaled):
+        return [c / step for c in form.coefs]
+    if coords is not None:
+        return [_along(xp, w, f.ndim, axis) for w in stencils.block_weights(xp, plan, block, coords, period)]
+    if block.shared:
+        return [float(w) for w in block.weights]
+    return [_along(xp, w, f.ndim, axis) for w in _device_rows(xp, block, real_dtype or xp.float64, device)]
+
+
+def _divisors(plan, block, coords, step) -> list:
+    form = block.form
+    if isinstance(form, Prescaled):
+        return []
+    if isinstance(form, Quotient):
+        result = []
+        for d in form.divisors:
+            if d == "gap":
+                # In the caller's coordinates, or a plain number from the plan's.
+                result.append(block.gap(coords) if coords is not None else float(block.gap(plan.coords)))
+            elif d == "h":
+                result.append(step)
+            elif d == "2h":
+                result.append(2.0 * step)
+            else:
+                result.append(d)
+        return result
+    if step is None or plan.order == 0:
+        return []
+    divisor = step**plan.order
+    return [] if divisor == 1 else [divisor]
+
+
+def _apply(xp, f, plan, axis, real_dtype, device, coords, period, step) -> Any:
+    if coords is not None and real_dtype is not None and coords.dtype != real_dtype:
         coords = xp.astype(coords, real_dtype)
+    step = plan.step if step is None else step
     pieces = []
     for block in plan.blocks:
-        if coords is not None:
-            weights = [_along(xp, w, f.ndim, axis) for w in stencils.block_weights(xp, plan, block, coords, period)]
-        elif block.shared:
-            weights = [float(w) for w in block.weights]
-        else:
-            weights = [_along(xp, w, f.ndim, axis) for w in _device_rows(xp, block, real_dtype, device)]
-        total = None
-        for offset, w in zip(block.offsets, weights):
+        weights = _numerator_weights(xp, f, plan, block, axis, real_dtype, device, coords, period, step)
+        samples = []
+        for offset in block.offsets:
             if plan.periodic:
                 shifted = xp.roll(f, -offset, axis=axis) if offset else f
-                samples = _slice(shifted, axis, block.start, block.stop)
+                samples.append(_slice(shifted, axis, block.start, block.stop))
             else:
-                samples = _slice(f, axis, block.start + offset, block.stop + offset)
-            term = samples * w
-            total = term if total is None else total + term
+                samples.append(_slice(f, axis, block.start + offset, block.stop + offset))
+        if isinstance(block.form, Quotient) and block.form.coefs == (-1.0, 1.0):
+            total = samples[1] - samples[0]  # a subtraction, exact in every dtype
+        else:
+            total = None
+            for w, sample in zip(weights, samples):
+                term = w * sample
+                total = term if total is None else total + term
+        for d in _divisors(plan, block, coords, step):
+            total = total / d
         pieces.append(total)
-    out = pieces[0] if len(pieces) == 1 else xp.concat(pieces, axis=axis)
-    divisor = plan.divisor
-    if divisor != 1:
-        out = out / divisor
-    return out
+    return pieces[0] if len(pieces) == 1 else xp.concat(pieces, axis=axis)
