@@ -18,7 +18,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import stencils
-from ._arrays import is_torch, to_host_float64
+from ._arrays import is_torch, to_host_float64, torch_to_numpy
 
 __all__ = [
     "AxisSpec",
@@ -36,6 +36,14 @@ __all__ = [
     "check_weights_args",
     "check_torch_spacing_tensors",
 ]
+
+
+def coded(exc: Exception, code: str, **facts: Any) -> Exception:
+    """``exc`` tagged with what went wrong (``code``) and the facts of the
+    case, so that the drop-ins can put the original's own message first."""
+    exc.gradkit_code = code  # type: ignore[attr-defined]
+    exc.gradkit_facts = facts  # type: ignore[attr-defined]
+    return exc
 
 
 def _is_int(value: Any) -> bool:
@@ -94,11 +102,12 @@ def normalize_dims(dim: Any, ndim: int, func: str, name: str = "dim") -> tuple[i
                 expected = "the input is 0-dimensional and has no dims"
             else:
                 expected = f"expected a value in [{-ndim}, {ndim - 1}] for a {ndim}-D input"
-            raise AxisError(f"{func}: {name}={d} is out of range; {expected}")
+            raise coded(AxisError(f"{func}: {name}={d} is out of range; {expected}"), "dim-range", dim=d, ndim=ndim)
         a = int(d) % ndim
         if a in axes:
-            raise ValueError(
-                f"{func}: {name} {dim!r} names dim {a} more than once; each dim may appear once"
+            raise coded(
+                ValueError(f"{func}: {name} {dim!r} names dim {a} more than once; each dim may appear once"),
+                "dim-repeated", dim=a,
             )
         axes.append(a)
     return tuple(axes)
@@ -212,7 +221,7 @@ def _complex_coordinates(value: Any, n: int, axis: int, func: str, name: str) ->
     """Complex coordinates (which numpy.gradient and torch.gradient take),
     validated like real ones, as complex128 on the host; None when ``value``
     is not complex."""
-    host = value.detach().cpu().resolve_conj().numpy() if is_torch(value) else value
+    host = torch_to_numpy(value) if is_torch(value) else value
     x = np.asarray(host)
     if x.dtype.kind != "c":
         return None
@@ -230,15 +239,20 @@ def _complex_coordinates(value: Any, n: int, axis: int, func: str, name: str) ->
     return x.astype(np.complex128)
 
 
-def _check_shape(x: np.ndarray, n: int, axis: int, func: str, name: str) -> None:
-    if x.ndim != 1:
-        raise ValueError(
-            f"{func}: {name} must be a scalar or 1-D coordinates, got an array of shape {x.shape}"
+def _check_shape(x: Any, n: int, axis: int, func: str, name: str) -> None:
+    shape = tuple(x.shape)
+    if len(shape) != 1:
+        raise coded(
+            ValueError(f"{func}: {name} must be a scalar or 1-D coordinates, got an array of shape {shape}"),
+            "coords-ndim", ndim=len(shape),
         )
-    if len(x) != n:
-        raise ValueError(
-            f"{func}: {name} has {len(x)} coordinates but dim {axis} has {n} samples; "
-            "give one coordinate per sample"
+    if shape[0] != n:
+        raise coded(
+            ValueError(
+                f"{func}: {name} has {shape[0]} coordinates but dim {axis} has {n} samples; "
+                "give one coordinate per sample"
+            ),
+            "coords-length", length=shape[0], n=n,
         )
 
 
@@ -298,14 +312,7 @@ def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> 
     through them: their shape is checked here, and their values too when
     they can be read (torch); a JAX tracer's values cannot be, so a traced
     grid is not checked for repeated or non-finite coordinates."""
-    shape = tuple(value.shape)
-    if len(shape) != 1:
-        raise ValueError(f"{func}: {name} must be a scalar or 1-D coordinates, got an array of shape {shape}")
-    if shape[0] != n:
-        raise ValueError(
-            f"{func}: {name} has {shape[0]} coordinates but dim {axis} has {n} samples; "
-            "give one coordinate per sample"
-        )
+    _check_shape(value, n, axis, func, name)
     dtype = str(value.dtype)
     if "complex" in dtype or "bool" in dtype or "int" in dtype:
         raise TypeError(
@@ -345,9 +352,12 @@ def torch_style_spacing(
                 why = f"one entry per dim in dim (got {len(axes)} dim{'s' if len(axes) != 1 else ''})"
             else:
                 why = f"one entry per dim of the {len(shape)}-D input, since dim was not given"
-            raise ValueError(
-                f"{func}: spacing must be a scalar or a sequence with {why}, "
-                f"but got a sequence of length {len(items)}"
+            raise coded(
+                ValueError(
+                    f"{func}: spacing must be a scalar or a sequence with {why}, "
+                    f"but got a sequence of length {len(items)}"
+                ),
+                "spacing-length", length=len(items), dims=len(axes), ndim=len(shape), dim_given=dim_given,
             )
     elif (nd := _ndim(spacing)) == 0:
         items = [spacing] * len(axes)
@@ -392,9 +402,12 @@ def numpy_style_spacing(
     if len(varargs) == 1 and _ndim(varargs[0]) == 0:
         return [_entry(varargs[0], shape[a], a, func, "varargs[0]") for a in axes]
     if len(varargs) != len(axes):
-        raise TypeError(
-            f"{func}: invalid number of spacing arguments: expected none, one scalar, or "
-            f"{len(axes)} (one per differentiated axis), got {len(varargs)}"
+        raise coded(
+            TypeError(
+                f"{func}: invalid number of spacing arguments: expected none, one scalar, or "
+                f"{len(axes)} (one per differentiated axis), got {len(varargs)}"
+            ),
+            "spacing-length", length=len(varargs), dims=len(axes),
         )
     return [
         _entry(v, shape[a], a, func, f"varargs[{k}]", complex_coords) for k, (v, a) in enumerate(zip(varargs, axes))
@@ -521,9 +534,12 @@ def make_specs(
                 what = f"a periodic derivative of order {o} with accuracy {accuracy}"
             else:
                 what = f"a derivative of order {o} with edge_order={edge_order}"
-            raise ValueError(
-                f"{func}: dim {a} has {n} sample{'s' if n != 1 else ''}, but {what} needs at "
-                f"least {need} samples along it"
+            raise coded(
+                ValueError(
+                    f"{func}: dim {a} has {n} sample{'s' if n != 1 else ''}, but {what} needs at "
+                    f"least {need} samples along it"
+                ),
+                "too-short", edge_order=edge_order,
             )
         specs.append(AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p))
     return specs
@@ -618,9 +634,12 @@ def check_torch_spacing_tensors(spacing: Any, input: Any, func: str) -> None:
             continue
         name = f"spacing[{k}]" if isinstance(spacing, (list, tuple)) else "spacing"
         if item.device != input.device:
-            raise ValueError(
-                f"{func}: {name} is on {item.device} but the input is on {input.device}; "
-                "put them on the same device"
+            raise coded(
+                ValueError(
+                    f"{func}: {name} is on {item.device} but the input is on {input.device}; "
+                    "put them on the same device"
+                ),
+                "device", devices=(input.device, item.device),
             )
         if item.requires_grad and item.ndim == 0:
             raise TypeError(

@@ -18,6 +18,24 @@ import array_api_compat
 __all__ = ["Operand", "as_operand", "to_host_float64", "is_torch"]
 
 
+def is_extra_float(dtype: Any) -> bool:
+    """Whether a NumPy dtype is one of ml_dtypes' floats (bfloat16, float8_*):
+    real floating point to gradkit, though NumPy does not call them floating."""
+    dtype = np.dtype(dtype)
+    return dtype.kind == "V" and dtype.name.startswith(("bfloat", "float"))
+
+
+def torch_to_numpy(x: Any) -> np.ndarray:
+    """A torch tensor's values as a NumPy array on the host (bfloat16 and
+    other dtypes NumPy lacks are widened to float32 exactly)."""
+    import torch  # the caller handed us a tensor
+
+    x = x.detach().cpu().resolve_conj().resolve_neg()
+    if x.dtype in (torch.bfloat16,) or "float8" in str(x.dtype):
+        x = x.to(torch.float32)
+    return x.numpy()
+
+
 def is_torch(x: Any) -> bool:
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(x, torch.Tensor)
@@ -76,7 +94,7 @@ class Operand:
     def is_half(self, dtype) -> bool:
         if self.is_numpy:
             dtype = np.dtype(dtype)
-            return dtype.kind == "f" and dtype.itemsize < 4
+            return (dtype.kind == "f" or is_extra_float(dtype)) and dtype.itemsize < 4
         return self.xp.isdtype(dtype, "real floating") and self.xp.finfo(dtype).bits < 32
 
 
@@ -103,7 +121,7 @@ def as_operand(f: Any, func: str) -> Operand:
     is_numpy = isinstance(arr, np.ndarray)
     if is_numpy and arr.dtype == object:
         arr = _numbers_from_objects(arr, func, "f")
-    if is_numpy and arr.dtype.kind not in "biufc":
+    if is_numpy and arr.dtype.kind not in "biufc" and not is_extra_float(arr.dtype):
         raise TypeError(
             f"{func}: f has dtype {arr.dtype}, expected integer, floating or complex data"
         )
@@ -115,7 +133,7 @@ def as_operand(f: Any, func: str) -> Operand:
                 f"{func}: f has boolean dtype {dtype}; a derivative needs numbers "
                 "(convert with f.astype(float) or similar)"
             )
-        kind = {"i": "integer", "u": "integer", "f": "real", "c": "complex"}[dtype.kind]
+        kind = {"i": "integer", "u": "integer", "f": "real", "c": "complex", "V": "real"}[dtype.kind]
         return Operand(arr, _numpy_namespace(), kind, True)
     xp = array_api_compat.array_namespace(arr)
     if xp.isdtype(dtype, "bool"):
@@ -154,7 +172,7 @@ def to_host_float64(x: Any, func: str, name: str) -> np.ndarray:
     datetimes and non-numbers raise ``TypeError``.
     """
     if is_torch(x):
-        x = x.detach().cpu().resolve_conj().resolve_neg().numpy()
+        x = torch_to_numpy(x)
     elif hasattr(x, "get") and type(x).__module__.startswith("cupy"):
         x = x.get()
     try:
@@ -165,6 +183,8 @@ def to_host_float64(x: Any, func: str, name: str) -> np.ndarray:
         arr = _numbers_from_objects(arr, func, name)
     if arr.dtype.kind == "b":
         raise TypeError(f"{func}: {name} has boolean dtype; coordinates must be real numbers")
+    if is_extra_float(arr.dtype):
+        return arr.astype(np.float64)
     if arr.dtype.kind == "c":
         raise TypeError(
             f"{func}: {name} has complex dtype {arr.dtype}; coordinates must be real numbers "

@@ -44,6 +44,72 @@ class TorchCompatTypeError(TypeError, RuntimeError):
     """
 
 
+# The originals' own messages for the mistakes both refuse, keyed by the code
+# the arguments layer tags its errors with (see _args.coded); a drop-in's
+# error starts with the original's text, then gives gradkit's explanation.
+_NUMPY_MESSAGES = {
+    "coords-ndim": lambda f: "distances must be either scalars or 1d",
+    "coords-length": lambda f: "when 1d, distances must match the length of the corresponding dimension",
+    "spacing-length": lambda f: "invalid number of arguments",
+    "too-short": lambda f: (
+        "Shape of array too small to calculate a numerical gradient, at least (edge_order + 1) elements are required."
+    ),
+    "dim-range": lambda f: f"axis {f['dim']} is out of bounds for array of dimension {f['ndim']}",
+    "dim-repeated": lambda f: "repeated axis",
+}
+
+
+def _torch_range(f: dict) -> str:
+    if f["ndim"] == 0:
+        return f"Dimension specified as {f['dim']} but tensor has no dimensions"
+    return f"Dimension out of range (expected to be in range of [{-f['ndim']}, {f['ndim'] - 1}], but got {f['dim']})"
+
+
+def _torch_length(f: dict) -> str:
+    if f["dim_given"]:
+        return (
+            "torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim arguments to "
+            f"have the same length, but got a spacing argument of length {f['length']} and a dim argument of "
+            f"length {f['dims']}."
+        )
+    return (
+        "torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal to "
+        f"'self.dim() = {f['ndim']}', since dim argument was not given, but got a list of length {f['length']}"
+    )
+
+
+_TORCH_MESSAGES = {
+    "spacing-length": _torch_length,
+    "too-short": lambda f: (
+        "torch.gradient only supports edge_order=1 and edge_order=2."
+        if f["edge_order"] > 2
+        else "torch.gradient expected each dimension size to be at least edge_order+1"
+    ),
+    "edge-order": lambda f: "torch.gradient only supports edge_order=1 and edge_order=2.",
+    "dim-repeated": lambda f: f"dim {f['dim']} appears multiple times in the list of dims",
+    "dim-range": _torch_range,
+    "device": lambda f: (
+        f"torch.gradient expected each tensor to be on the same device, but got devices "
+        f"{f['devices'][0]} and {f['devices'][1]}!"
+    ),
+    "coords-ndim": lambda f: (
+        "torch.gradient expected each element of spacing to have one dimension, but got an element "
+        f"with {f['ndim']} dimensions!"
+    ),
+}
+
+
+def _original_first(exc: Exception, messages: dict, cls: type | None = None) -> Exception:
+    """``exc`` (or a ``cls``) whose message starts with the original's text
+    for the same mistake, when the original has one."""
+    cls = cls or type(exc)
+    text = messages.get(getattr(exc, "gradkit_code", None))
+    message = f"{text(exc.gradkit_facts)} -- {exc}" if text else str(exc)
+    if cls is type(exc) and not text:
+        return exc
+    return cls(message)
+
+
 def _run(op: Operand, specs: list, operands: list, recipe: str, compiled: list) -> list:
     """Each axis's plan (in ``recipe``'s operation order) applied to ``op``.
 
@@ -130,18 +196,21 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     import torch  # the caller handed us a tensor, so torch is already imported
 
     try:
-        _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
+        try:
+            _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
+        except ValueError as exc:
+            raise _args.coded(exc, "edge-order") from None
         op = as_operand(input, func)
         axes = _args.normalize_dims(dim, op.ndim, func)
         _args.check_torch_spacing_tensors(spacing, input, func)
         entries = _args.torch_style_spacing(spacing, axes, op.shape, dim is not None, func, complex_coords=True)
         specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
-    except IndexError:
-        raise
+    except IndexError as exc:
+        raise _original_first(exc, _TORCH_MESSAGES, IndexError) from None
     except ValueError as exc:
-        raise TorchCompatError(str(exc)) from None
+        raise _original_first(exc, _TORCH_MESSAGES, TorchCompatError) from None
     except TypeError as exc:
-        raise TorchCompatTypeError(str(exc)) from None
+        raise _original_first(exc, _TORCH_MESSAGES, TorchCompatTypeError) from None
     if edge_order > 2:
         # Beyond torch: gradkit's own wider edges, in torch's dtype.
         return tuple(evaluate(op, specs, _torch_dtypes(torch, op, specs)))
@@ -259,9 +328,14 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
     # Validation sees the numbers as gradkit does (datetimes as their counts).
     op = as_operand(data.view(np.int64) if data.dtype.kind == "m" else data, func)
-    axes = _args.normalize_dims(axis, op.ndim, func, "axis")
-    entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=True)
-    specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
+    if op.kind == "real" and data.dtype.kind == "V":
+        op = Operand(data.astype(np.float32), op.xp, "real", True)  # ml_dtypes' bfloat16: numpy computes in it
+    try:
+        axes = _args.normalize_dims(axis, op.ndim, func, "axis")
+        entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=True)
+        specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
+    except (ValueError, TypeError) as exc:
+        raise _original_first(exc, _NUMPY_MESSAGES) from None
     if edge_order > 2:
         # Beyond numpy: gradkit's own wider edges, computed in the data's dtype.
         from .derivatives import native_dtypes

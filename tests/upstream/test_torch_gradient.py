@@ -125,9 +125,8 @@ def _has_zero_step(spacing):
 
 
 def _expected_refusal(spacing):
-    """The documented gradkit refusal for this spacing, or None."""
-    if _has_complex_coords(spacing):
-        return TorchCompatTypeError
+    """The documented gradkit refusal for this spacing, or None (complex
+    coordinates are torch's, bit for bit)."""
     if _has_repeats(spacing) or _has_zero_step(spacing):
         return TorchCompatError
     return None
@@ -182,8 +181,8 @@ def test_gradient_all(dtype, shape, dims, contig, edge_order, space_fn):
 
     refusal = _expected_refusal(spacing)
     if refusal is not None:
-        # gradkit addition: torch returns nan/inf (repeated coordinates) or
-        # accepts complex coordinates; gradkit refuses (docs/compat.md).
+        # gradkit addition: torch returns nan/inf (repeated coordinates);
+        # gradkit refuses (docs/compat.md).
         with pytest.raises(refusal):
             torch_gradient(t, spacing=spacing, dim=dims, edge_order=edge_order)
         return
@@ -262,8 +261,7 @@ def test_gradient_type_promotion(input_dtype, spacing_kind, edge_order):
     refusal = _expected_refusal(spacing)
     if refusal is not None:
         # gradkit addition: a zero step or repeated integer coordinates give
-        # torch nan/inf, complex coordinates are accepted by torch; gradkit
-        # refuses both (docs/compat.md).
+        # torch nan/inf; gradkit refuses them (docs/compat.md).
         with pytest.raises(refusal):
             torch_gradient(inp, spacing=spacing, dim=(0, 1), edge_order=edge_order)
         return
@@ -342,12 +340,6 @@ def test_opinfo_sample_inputs_gradient(dtype, sample):
     if kind == "tensors":
         spacing = [torch.tensor(c, device=CPU, dtype=dtype) for c in spacing]
     kwargs = dict(dim=dim, spacing=spacing, edge_order=edge_order)
-    if kind == "tensors" and dtype.is_complex:
-        # gradkit addition: the coordinate tensors have the sample's complex
-        # dtype; torch accepts them, gradkit refuses complex coordinates.
-        with pytest.raises(TorchCompatTypeError, match="coordinates must be real"):
-            torch_gradient(t, **kwargs)
-        return
     assert_bitwise(torch_gradient(t, **kwargs), torch.gradient(t, **kwargs))
 
 
