@@ -296,7 +296,7 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str, complex_coords: 
         raise TypeError(
             f"{func}: {name} must be a number or 1-D coordinates, got {type(value).__name__} {value!r}"
         )
-    if is_traced(value):
+    if is_traced(value) or _is_jax_float(value):
         return _traced_coordinates(value, n, axis, func, name)
     if complex_coords:
         z = _complex_coordinates(value, n, axis, func, name)
@@ -305,6 +305,19 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str, complex_coords: 
     # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
     x, step, digest = _coordinates(value, n, axis, func, name)
     return SpacingEntry(step, x, value, digest=digest)
+
+
+def _is_jax_float(value: Any) -> bool:
+    """Concrete JAX coordinates of a real floating dtype: they take the same
+    path as traced ones (weights computed with JAX in the coordinates'
+    dtype), so that eager and ``jax.jit`` calls give the same numbers."""
+    jax = sys.modules.get("jax")
+    return (
+        jax is not None
+        and isinstance(value, jax.Array)
+        and "float" in str(value.dtype)
+        and getattr(value, "ndim", 0) == 1
+    )
 
 
 def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> SpacingEntry:
@@ -321,6 +334,8 @@ def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> 
     host = None
     if is_torch(value):
         host, _, _ = _coordinates(value.detach(), n, axis, func, name)
+    elif not is_traced(value):  # concrete JAX coordinates: their values can be checked
+        host, _, _ = _coordinates(np.asarray(value), n, axis, func, name)
     return SpacingEntry(None, host, value, traced=value)
 
 
@@ -442,18 +457,23 @@ class AxisSpec:
     boundary: str = "one-sided"
     period: float | None = None
 
-    def plan(self) -> stencils.AxisPlan:
+    def plan(self, host: bool = False) -> stencils.AxisPlan:
+        """The axis's stencil plan. ``host=True``: a plan with weight rows from
+        the host copy of coordinates kept in their own library, when there
+        is one (what explain reads); the kernels take the structure-only plan."""
+        spacing = self.spacing
+        on_host = host and spacing.traced is not None and spacing.coords is not None
         return stencils.plan_axis(
             self.n,
             order=self.order,
             accuracy=self.accuracy,
             edge_order=self.edge_order,
             boundary=self.boundary,
-            step=self.spacing.step,
-            coords=self.spacing.grid_coords,
+            step=spacing.step,
+            coords=spacing.coords if on_host else spacing.grid_coords,
             period=self.period,
-            traced=self.spacing.traced is not None,
-            digest=self.spacing.digest,
+            traced=spacing.traced is not None and not on_host,
+            digest=spacing.digest,
         )
 
 

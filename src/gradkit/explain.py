@@ -912,7 +912,7 @@ class _Line:
         self.low_precision = (host.dtype.kind == "f" and host.dtype.itemsize < 8) or (
             host.dtype.kind == "c" and host.dtype.itemsize < 16
         )
-        self.plan: AxisPlan = self.spec.plan()
+        self.plan: AxisPlan = self.spec.plan(host=True)
         self.n = spec.n
         entry = spec.spacing
         self.coords = entry.coords

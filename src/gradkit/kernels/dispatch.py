@@ -8,8 +8,10 @@ array-API kernel (:mod:`.generic`). Both give the same numbers.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
+import sys
 from typing import Any
 
 import array_api_compat
@@ -28,6 +30,23 @@ def compiled_available() -> bool:
     differential tests both ways).
     """
     return _COMPILED
+
+
+def _is_tracer(x: Any) -> bool:
+    core = sys.modules.get("jax.core")
+    return core is not None and isinstance(x, core.Tracer)
+
+
+@functools.lru_cache(maxsize=64)
+def _jax_kernel(plan: AxisPlan, axis: int, real_dtype: Any, period: Any, step: Any) -> Any:
+    """The generic kernel for one plan, compiled by ``jax.jit``."""
+    import jax
+
+    def run(f, coords):
+        xp = array_api_compat.array_namespace(f)
+        return generic.apply_plan(xp, f, plan, axis, real_dtype, None, coords, period, step)
+
+    return jax.jit(run)
 
 
 def _compiled_wanted() -> bool:
@@ -63,8 +82,13 @@ def apply(
     """
     if coords is None and real_dtype is not None and cpu.supports(f) and compiled_available():
         return cpu.apply_plan(f, plan, axis, out=out, step=step)
-    device = array_api_compat.device(f)
-    result = generic.apply_plan(xp, f, plan, axis, real_dtype, device, coords, period, step)
+    if array_api_compat.is_jax_array(f) and not _is_tracer(f) and not _is_tracer(coords):
+        # Concrete JAX arrays run the very computation a jax.jit caller gets
+        # (XLA compiles it the same way), so eager and jit give the same bits.
+        result = _jax_kernel(plan, axis, real_dtype, period, step)(f, coords)
+    else:
+        device = array_api_compat.device(f)
+        result = generic.apply_plan(xp, f, plan, axis, real_dtype, device, coords, period, step)
     if out is not None:
         out[...] = result
         return out
