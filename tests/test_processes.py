@@ -27,6 +27,8 @@ pytestmark = [
     pytest.mark.skipif(not dispatch.compiled_available(), reason="the compiled NumPy kernels are switched off"),
     # Python 3.12+ warns about fork() in a process with threads (the layer's own).
     pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+    # JAX (imported by other tests) warns on every fork; these children never touch it.
+    pytest.mark.filterwarnings("ignore:os.fork\\(\\) was called:RuntimeWarning"),
 ]
 
 needs_fork = pytest.mark.skipif(
