@@ -29,9 +29,9 @@ _jit = None
 def _load_jit():
     global _jit
     if _jit is None:
-        from . import _cpu_jit
+        from . import _cpu_jit, _threads
 
-        _jit = _cpu_jit
+        _jit = _threads.kernels(_cpu_jit)  # the threading layer, chosen on purpose
     return _jit
 
 
