@@ -27,19 +27,19 @@ import numpy as np
 from ..stencils import three_point_weights
 
 #: The stencil layer's closed form, compiled: weights computed on the fly.
-_three_point = numba.njit(cache=True, nogil=True, inline="always")(three_point_weights)
+_three_point = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(three_point_weights)
 
 _TILE = 2048  # points of a 1-D line processed together (stays in L1/L2)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _weight(w, wp, col, s, k, i, start):
     if col[s] >= 0:
         return wp[k, col[s] + i - start[s]]
     return w[s, k]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _scale(value, dv, dm, nd, s):
     for k in range(nd[s]):
         if dm[s, k]:
@@ -49,7 +49,7 @@ def _scale(value, dv, dm, nd, s):
     return value
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _divide(acc, dv, dm, nd, s):
     """The segment's divisions, in place on its sums ``acc``."""
     for k in range(nd[s]):
@@ -68,7 +68,7 @@ def work_items(shape):
     return outer * ((n + _TILE - 1) // _TILE) if inner == 1 else outer * n
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _shared_segment(acc, line, a, b, offsets, weights, noff):
     """acc[p] = sum_k weights[k] * line[a + p + offsets[k]] for p < b - a."""
     m = b - a
@@ -83,20 +83,20 @@ def _shared_segment(acc, line, a, b, offsets, weights, noff):
             acc[p] = acc[p] + wk * src[p]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _tile_bounds(t, n):
     ntiles = (n + _TILE - 1) // _TILE
     i0 = (t % ntiles) * _TILE
     return t // ntiles, i0, min(i0 + _TILE, n)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _store(out_row, buffer):
     for p in range(buffer.shape[0]):
         out_row[p] = buffer[p]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd):
     """Work item ``t`` of a line kernel whose segments all share their weights.
 
@@ -116,7 +116,7 @@ def _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd):
     _store(out[o, i0:i1], buffer)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
 
@@ -172,7 +172,7 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, n
     _store(out[o, i0:i1], buffer)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     """Work item ``t`` of a ``(outer, n, inner)`` array differentiated along axis 1.
 
@@ -205,37 +205,37 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
         target[j] = _scale(acc[j], dv, dm, nd, s)
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in numba.prange(nwork):
         _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in range(nwork):
         _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in numba.prange(nwork):
         _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     for t in range(nwork):
         _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def uniform_lines_parallel(nwork, f, out, start, stop, noff, off, w, dv, dm, nd):
     for t in numba.prange(nwork):
         _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def uniform_lines_serial(nwork, f, out, start, stop, noff, off, w, dv, dm, nd):
     for t in range(nwork):
         _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd)
