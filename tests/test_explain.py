@@ -148,7 +148,9 @@ def test_every_index_is_exactly_the_computation(lib, grid, boundary):
     for (accuracy, edge_order, order), ndim in itertools.product(CONFIGS, (1, 2)):
         n = int(rng.integers(9, 14))
         f, axis, kw = _random_case(rng, lib, grid, boundary, n, ndim)
-        kw.update(accuracy=accuracy, edge_order=edge_order)
+        kw.update(accuracy=accuracy)
+        if boundary != "periodic":  # a periodic axis has no edges (edge_order is refused there)
+            kw.update(edge_order=edge_order)
         shape = tuple(f.shape)
         rest = [int(rng.integers(0, s)) for s in shape]
         for i in range(n):

@@ -134,6 +134,8 @@ class SpacingEntry:
     traced: Any = None
     #: A digest of ``coords`` when already computed (it keys the plan cache).
     digest: bytes | None = None
+    #: The smallest and largest gap between neighbouring coordinates.
+    gaps: tuple[float, float] | None = None
 
     @property
     def grid_coords(self) -> np.ndarray | None:
@@ -193,23 +195,31 @@ def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
 _SCAN_CHUNK = 1 << 15
 
 
-def _scan(x: np.ndarray) -> tuple[int, bool, bool, bool]:
+def _scan(x: np.ndarray) -> tuple:
     """One chunked pass over ``x``: (first non-finite index or -1, strictly
-    increasing, strictly decreasing, exactly evenly spaced)."""
+    increasing, strictly decreasing, exactly evenly spaced, smallest and
+    largest gap between neighbours)."""
     increasing = decreasing = uniform = True
     h = x[1] - x[0] if len(x) > 1 else 0.0
+    gmin, gmax = math.inf, 0.0
     for a in range(0, len(x), _SCAN_CHUNK):
         chunk = x[a : a + _SCAN_CHUNK + 1]  # one sample of overlap with the next chunk
         # min and max are NaN or infinite exactly when some value is.
         if not (math.isfinite(chunk.min()) and math.isfinite(chunk.max())):
-            return a + int(np.argmin(np.isfinite(chunk))), False, False, False
+            return a + int(np.argmin(np.isfinite(chunk))), False, False, False, gmin, gmax
         if len(chunk) > 1:
             d = chunk[1:] - chunk[:-1]
             low, high = d.min(), d.max()
             increasing = increasing and low > 0
             decreasing = decreasing and high < 0
             uniform = uniform and low == h and high == h
-    return -1, bool(increasing), bool(decreasing), bool(uniform) and len(x) > 1
+            if low > 0 or high < 0:  # monotonic here: the extremes are the gaps
+                small, large = sorted((abs(float(low)), abs(float(high))))
+            else:
+                ad = np.abs(d)
+                small, large = float(ad.min()), float(ad.max())
+            gmin, gmax = min(gmin, small), max(gmax, large)
+    return -1, bool(increasing), bool(decreasing), bool(uniform) and len(x) > 1, gmin, gmax
 
 
 #: Steps (or None) of coordinate arrays already validated, by content digest:
@@ -260,14 +270,14 @@ def _coordinates(
     value: Any, n: int, axis: int, func: str, name: str
 ) -> tuple[np.ndarray, float | None, bytes | None]:
     """Validated float64 coordinates, their step when exactly evenly spaced,
-    and their digest (for the plan cache) when the axis is short enough to
-    hash cheaply."""
+    their digest (for the plan cache) when the axis is short enough to hash
+    cheaply, and their smallest and largest neighbour gaps."""
     x = to_host_float64(value, func, name)
     _check_shape(x, n, axis, func, name)
     digest = stencils.coordinates_digest(x) if len(x) <= stencils.HASH_ALWAYS_BELOW else None
     if digest is not None and digest in _CHECKED:
-        return x, _CHECKED[digest], digest
-    bad, increasing, decreasing, uniform = _scan(x)
+        return x, *_CHECKED[digest][:1], digest, _CHECKED[digest][1]
+    bad, increasing, decreasing, uniform, gmin, gmax = _scan(x)
     if bad >= 0:
         raise ValueError(f"{func}: {name} must be finite, but coordinate {bad} is {float(x[bad])}")
     if not (increasing or decreasing):
@@ -284,8 +294,8 @@ def _coordinates(
     if digest is not None:
         if len(_CHECKED) >= 256:
             _CHECKED.clear()
-        _CHECKED[digest] = step
-    return x, step, digest
+        _CHECKED[digest] = (step, (gmin, gmax))
+    return x, step, digest, (gmin, gmax)
 
 
 def _entry(value: Any, n: int, axis: int, func: str, name: str, complex_coords: bool = False) -> SpacingEntry:
@@ -303,8 +313,8 @@ def _entry(value: Any, n: int, axis: int, func: str, name: str, complex_coords: 
         if z is not None:
             return SpacingEntry(None, z, value)
     # Exactly evenly spaced coordinates are a uniform grid (as in numpy.gradient).
-    x, step, digest = _coordinates(value, n, axis, func, name)
-    return SpacingEntry(step, x, value, digest=digest)
+    x, step, digest, gaps = _coordinates(value, n, axis, func, name)
+    return SpacingEntry(step, x, value, digest=digest, gaps=gaps)
 
 
 def _is_jax_float(value: Any) -> bool:
@@ -333,9 +343,9 @@ def _traced_coordinates(value: Any, n: int, axis: int, func: str, name: str) -> 
         )
     host = None
     if is_torch(value):
-        host, _, _ = _coordinates(value.detach(), n, axis, func, name)
+        host, *_ = _coordinates(value.detach(), n, axis, func, name)
     elif not is_traced(value):  # concrete JAX coordinates: their values can be checked
-        host, _, _ = _coordinates(np.asarray(value), n, axis, func, name)
+        host, *_ = _coordinates(np.asarray(value), n, axis, func, name)
     return SpacingEntry(None, host, value, traced=value)
 
 
@@ -477,6 +487,50 @@ class AxisSpec:
         )
 
 
+#: Neighbour gaps inside this range keep every stencil's weights (products
+#: of a few gaps, and their reciprocals) inside the float64 range.
+_GAP_RANGE = (2.0**-300, 2.0**300)
+
+
+def _check_gaps(gaps: tuple[float, float], axis: int, func: str) -> None:
+    """Refuse coordinates whose gaps would make the weights over- or
+    underflow (the answer would be 0, inf or nan where it is representable)."""
+    small, large = gaps
+    lo, hi = _GAP_RANGE
+    if small < lo or large > hi:
+        raise ValueError(
+            f"{func}: the coordinates along dim {axis} have gaps from {small:.3g} to {large:.3g}; gaps outside "
+            f"[{lo:.3g}, {hi:.3g}] make the stencil weights overflow or underflow. Rescale them (e.g. to other "
+            "units: x * 2**k changes no digit) and scale the derivative back"
+        )
+
+
+def _check_edges(spec: AxisSpec, eps: float, func: str) -> None:
+    """Refuse one-sided edge stencils that would lose more than half of the
+    digits the interior keeps: their rounding amplification over the
+    centred stencil's (:attr:`~gradkit.stencils.AxisPlan.edge_amplification`)
+    must stay below ``1/sqrt(eps)`` of the compute dtype (6.7e7 in float64,
+    2.9e3 in float32). Wide one-sided stencils grow their weights roughly
+    like 2**width, so a high ``edge_order`` on a one-sided axis fails this."""
+    limit = 1 / math.sqrt(eps)
+    amplification = spec.plan().edge_amplification
+    if amplification <= limit:
+        return
+    safe = spec.edge_order - 1
+    while safe > 1:
+        trial = stencils.plan_axis(spec.n, order=spec.order, accuracy=spec.accuracy, edge_order=safe, step=1.0)
+        if trial.edge_amplification <= limit:
+            break
+        safe -= 1
+    raise ValueError(
+        f"{func}: edge_order={spec.edge_order} along dim {spec.axis} makes the one-sided edge stencils amplify "
+        f"rounding errors {amplification:.2g} times more than the centred stencil (limit {limit:.2g}, "
+        f"1/sqrt(eps) for this dtype): the edge values would lose more than half of their digits. "
+        f"Pass edge_order={safe} or lower (about the largest safe one; accuracy={spec.accuracy} can stay "
+        "inside), or boundary='periodic' for periodic data"
+    )
+
+
 def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str) -> float | None:
     if period is None:
         if entry.step is None:
@@ -488,6 +542,10 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
     p = _scalar_spacing(period, func, "period")
     if isinstance(p, complex):
         raise TypeError(f"{func}: period must be a real number, got {period!r}")
+    if p < 0:
+        raise ValueError(
+            f"{func}: period must be positive (the length of one period along dim {axis}), got {period!r}"
+        )
     if entry.step is not None:
         # A uniform grid's period is n * step; anything else is a mistake.
         expected = abs(n * entry.step)
@@ -500,7 +558,7 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
     x = entry.coords
     if x is None:  # traced coordinates whose values cannot be read: take the period as given
         return p
-    _, increasing, decreasing, _ = _scan(x)
+    _, increasing, decreasing, *_ = _scan(x)
     if not (increasing or decreasing):
         raise ValueError(
             f"{func}: boundary='periodic' needs monotonic coordinates along dim {axis}"
@@ -512,7 +570,7 @@ def _check_period(period: Any, entry: SpacingEntry, axis: int, n: int, func: str
             f"{axis} ({float(span)}): the first sample comes back one period after itself, "
             "beyond the last sample"
         )
-    return p if increasing else -abs(p)
+    return p if increasing else -p
 
 
 def make_specs(
@@ -527,14 +585,22 @@ def make_specs(
     boundary: Any = "one-sided",
     period: Any = None,
     default_edge_order=None,
+    eps: float | None = None,
 ) -> list[AxisSpec]:
     """Validate the scheme settings and build one AxisSpec per axis.
 
-    ``edge_order=None`` takes ``default_edge_order(accuracy)``.
+    ``edge_order=None`` takes ``default_edge_order(accuracy)``. ``eps`` (the
+    compute dtype's machine epsilon) asks for the edge-rounding check of
+    :func:`_check_edges`.
     """
     orders = [check_nonnegative_int(o, "order", func) for o in per_axis(order, axes, func, "order")]
     accuracy = check_positive_int(accuracy, "accuracy", func, " (1, 2, 3, ...; 2 is torch's)")
     boundary = check_boundary(boundary, func)
+    if boundary == "periodic" and edge_order is not None:
+        raise ValueError(
+            f"{func}: edge_order={edge_order!r} has no meaning with boundary='periodic' (a periodic axis has "
+            "no edges: every point uses the centred stencil); leave edge_order out"
+        )
     if edge_order is None:
         edge_order = default_edge_order(accuracy) if default_edge_order else accuracy
     else:
@@ -561,7 +627,12 @@ def make_specs(
                 ),
                 "too-short", edge_order=edge_order,
             )
-        specs.append(AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p))
+        spec = AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p)
+        if eps is not None and entry.gaps is not None and o > 0:
+            _check_gaps(entry.gaps, a, func)
+        if eps is not None and boundary != "periodic" and entry.traced is None and o > 0:
+            _check_edges(spec, eps, func)
+        specs.append(spec)
     return specs
 
 

@@ -49,6 +49,9 @@ class Operand:
     xp: Any  # its array-API namespace (array_api_compat wrapper)
     kind: str  # "integer", "real", "complex"
     is_numpy: bool
+    #: For a NumPy masked array: its mask as a full boolean array (all False
+    #: when it has none); ``array`` then holds the data. None otherwise.
+    mask: Any = None
 
     @property
     def dtype(self):
@@ -91,6 +94,16 @@ class Operand:
             return xp.float64
         return np.finfo(dtype).dtype  # NumPy's clongdouble
 
+    def rounding_unit(self) -> float:
+        """Machine epsilon of the precision gradkit computes in for this data
+        (the default float for integers, float32 for half precision)."""
+        base = self.default_float() if self.kind == "integer" else self.dtype
+        if self.is_half(base):
+            return float(np.finfo(np.float32).eps)
+        if self.is_numpy:
+            return float(np.finfo(np.empty(0, base).real.dtype).eps)
+        return float(self.xp.finfo(base).eps)
+
     def is_half(self, dtype) -> bool:
         if self.is_numpy:
             dtype = np.dtype(dtype)
@@ -119,6 +132,10 @@ def as_operand(f: Any, func: str) -> Operand:
                 f"got {type(f).__name__} ({exc})"
             ) from None
     is_numpy = isinstance(arr, np.ndarray)
+    mask = None
+    if isinstance(arr, np.ma.MaskedArray):
+        mask = np.ma.getmaskarray(arr)
+        arr = np.ma.getdata(arr)
     if is_numpy and arr.dtype == object:
         arr = _numbers_from_objects(arr, func, "f")
     if is_numpy and arr.dtype.kind not in "biufc" and not is_extra_float(arr.dtype):
@@ -134,7 +151,7 @@ def as_operand(f: Any, func: str) -> Operand:
                 "(convert with f.astype(float) or similar)"
             )
         kind = {"i": "integer", "u": "integer", "f": "real", "c": "complex", "V": "real"}[dtype.kind]
-        return Operand(arr, _numpy_namespace(), kind, True)
+        return Operand(arr, _numpy_namespace(), kind, True, mask)
     xp = array_api_compat.array_namespace(arr)
     if xp.isdtype(dtype, "bool"):
         raise TypeError(

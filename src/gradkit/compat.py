@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _args, stencils
 from ._arrays import Operand, as_operand, is_torch
-from .derivatives import evaluate
+from .derivatives import evaluate, masks_through
 from .kernels import dispatch
 
 __all__ = ["torch_gradient", "numpy_gradient", "TorchCompatError", "TorchCompatTypeError"]
@@ -204,7 +204,10 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
         axes = _args.normalize_dims(dim, op.ndim, func)
         _args.check_torch_spacing_tensors(spacing, input, func)
         entries = _args.torch_style_spacing(spacing, axes, op.shape, dim is not None, func, complex_coords=True)
-        specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
+        specs = _args.make_specs(
+            op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2,
+            eps=op.rounding_unit() if edge_order > 2 else None,
+        )
     except IndexError as exc:
         raise _original_first(exc, _TORCH_MESSAGES, IndexError) from None
     except ValueError as exc:
@@ -333,7 +336,10 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     try:
         axes = _args.normalize_dims(axis, op.ndim, func, "axis")
         entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=True)
-        specs = _args.make_specs(op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2)
+        specs = _args.make_specs(
+            op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2,
+            eps=op.rounding_unit() if edge_order > 2 else None,
+        )
     except (ValueError, TypeError) as exc:
         raise _original_first(exc, _NUMPY_MESSAGES) from None
     if edge_order > 2:
@@ -358,17 +364,9 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
         outs = [o if o.dtype == otype else o.astype(otype) for o in outs]
 
     if isinstance(arr, np.ma.MaskedArray):
-        mask = np.ma.getmask(arr)
-        if mask is np.ma.nomask:
-            # numpy's result carries a full all-False mask here.
-            outs = [np.ma.MaskedArray(o, mask=np.zeros(o.shape, bool)) for o in outs]
-        else:
-            # A sample's mask reaches exactly the points whose stencil uses it:
-            # push NaNs at the masked samples through the same plans.
-            probe = Operand(np.where(mask, np.nan, 0.0), op.xp, "real", True)
-            real_specs = [s if s.spacing.step is None or not isinstance(s.spacing.step, complex) else _args.AxisSpec(s.axis, s.n, _args.SpacingEntry(1.0, None, 1.0), edge_order=s.edge_order) for s in specs]
-            flags = evaluate(probe, real_specs, [(np.float64, np.float64)] * len(specs))
-            outs = [np.ma.MaskedArray(o, mask=np.isnan(m)) for o, m in zip(outs, flags)]
+        # numpy's result is masked wherever a stencil uses a masked sample
+        # (and carries a full all-False mask when the input has none).
+        outs = [np.ma.MaskedArray(o, mask=m) for o, m in zip(outs, masks_through(np.ma.getmaskarray(arr), specs))]
     elif type(arr) is not np.ndarray:
         outs = [o.view(type(arr)) for o in outs]
     if len(outs) == 1:

@@ -83,6 +83,35 @@ def evaluate(
     return results
 
 
+def masks_through(mask: np.ndarray, specs: Sequence[_args.AxisSpec], sequential: bool = False) -> list:
+    """Where each result is masked: numpy's rule, an output is masked when its
+    stencil uses a masked sample. NaNs at the masked samples are pushed
+    through the very plans of the call (``sequential``: one after the other,
+    for a mixed partial); a zero weight still carries a NaN, so a sample in
+    the stencil masks the output even where its weight vanishes."""
+    if not mask.any():
+        return [np.zeros(mask.shape, bool) for _ in (specs[-1:] if sequential else specs)]
+    complex_step = any(isinstance(s.spacing.step, complex) for s in specs)
+    dtype = np.dtype(np.complex128 if complex_step else np.float64)
+    probe = Operand(np.where(mask, np.nan, 0.0).astype(dtype), _NUMPY_XP(), "complex" if complex_step else "real", True)
+    if sequential:
+        for spec in specs:
+            (out,) = evaluate(probe, [spec], [(dtype, dtype)])
+            probe = Operand(out, probe.xp, probe.kind, True)
+        return [np.isnan(probe.array)]
+    return [np.isnan(o) for o in evaluate(probe, specs, [(dtype, dtype)] * len(specs))]
+
+
+def _NUMPY_XP():
+    import array_api_compat
+
+    return array_api_compat.array_namespace(np.empty(0))
+
+
+def _with_masks(results: list, masks: list) -> list:
+    return [np.ma.MaskedArray(r, mask=m) for r, m in zip(results, masks)]
+
+
 def gradient(
     f: Any,
     *,
@@ -174,6 +203,7 @@ def gradient(
             boundary=boundary,
             period=period,
             default_edge_order=_gradient_edge_order,
+            eps=op.rounding_unit(),
         )
         settings = specs, native_dtypes(op, specs)
         if key is not None:
@@ -181,6 +211,10 @@ def gradient(
                 _VALIDATED.clear()
             _VALIDATED[key] = settings
     specs, dtypes = settings
+    if op.mask is not None:
+        if out is not None:
+            raise TypeError(f"{func}: out= is not supported for masked input; the results are new masked arrays")
+        return tuple(_with_masks(evaluate(op, specs, dtypes), masks_through(op.mask, specs)))
     outs = None if out is None else _args.check_out(out, op, [d[1] for d in dtypes], func, many=True)
     return tuple(evaluate(op, specs, dtypes, outs))
 
@@ -197,7 +231,7 @@ def _settings_key(op: Operand, spacing, dims, edge_order, accuracy, boundary, pe
     sequences of coordinates), so equal keys always mean equal, already
     validated settings.
     """
-    if not op.is_numpy or period is not None or type(spacing) not in (int, float):
+    if not op.is_numpy or op.mask is not None or period is not None or type(spacing) not in (int, float):
         return None
     if type(dims) in (list, tuple):
         if not all(type(d) is int for d in dims):
@@ -297,12 +331,16 @@ def derivative(
         edge_order=edge_order,
         boundary=boundary,
         period=period,
+        eps=op.rounding_unit(),
     )
     # A mixed partial runs axis after axis in the compute dtype, rounding once at the end.
     dtypes = native_dtypes(op, specs)
     compute, out_dtype = next(
         (dt for dt in dtypes if op.xp.isdtype(dt[1], "complex floating")), dtypes[0]
     )
+    if op.mask is not None and out is not None:
+        raise TypeError(f"{func}: out= is not supported for masked input; the result is a new masked array")
+    mask = op.mask
     target = None if out is None else _args.check_out(out, op, [out_dtype], func, many=False)[0]
     if len(specs) > 1:
         xp = op.xp
@@ -314,6 +352,8 @@ def derivative(
             )
         op = Operand(inner, xp, "complex" if xp.isdtype(compute, "complex floating") else "real", op.is_numpy)
     (result,) = evaluate(op, specs[-1:], [(compute, out_dtype)], None if target is None else [target])
+    if mask is not None:
+        (result,) = _with_masks([result], masks_through(mask, specs, sequential=True))
     return result
 
 

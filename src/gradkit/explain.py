@@ -1002,6 +1002,7 @@ def _prepare(
         boundary=boundary,
         period=period,
         default_edge_order=rule,
+        eps=op.rounding_unit(),
     )
     return op, spec
 

@@ -153,7 +153,7 @@ class Case:
             items = [value(k) for k in range(len(self.axes))]
             spacing = list(items) if self.spacing_form == "list" else tuple(items)
         kw: dict[str, Any] = dict(self.axis_kw, spacing=spacing, accuracy=self.accuracy)
-        if self.edge_order is not None:
+        if self.edge_order is not None and not self.periodic:  # a periodic axis has no edges
             kw["edge_order"] = self.edge_order
         if self.func == "derivative":
             kw["order"] = self.order
@@ -175,7 +175,9 @@ class Case:
             n = self.shape[a]
             sp = self.axis_spacing(k)
             spacing = sp.numpy_value(n, self.seed + 1 + k)
-            kw: dict[str, Any] = dict(accuracy=self.accuracy, edge_order=self.resolved_edge_order())
+            kw: dict[str, Any] = dict(accuracy=self.accuracy)
+            if not self.periodic:
+                kw["edge_order"] = self.resolved_edge_order()
             if self.periodic:
                 kw["boundary"] = "periodic"
                 if sp.is_coords:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..stencils import AxisPlan, Prescaled, Quotient
+from ..stencils import AxisPlan, Prescaled, Quotient, step_divisors
 
 __all__ = ["supports", "apply_plan"]
 
@@ -121,8 +121,7 @@ def _divisors(plan: AxisPlan, block, step) -> list:
     if isinstance(form, Quotient):
         named = {"h": step, "2h": None if step is None else 2.0 * step}
         return [block.gap(plan.coords) if d == "gap" else named.get(d, d) for d in form.divisors]
-    divisor = plan.divisor if step is None or plan.order == 0 else step**plan.order
-    return [] if divisor == 1 else [divisor]
+    return step_divisors(step, plan.order)
 
 
 def _division_tables(plan: AxisPlan, blocks: list, dtype: np.dtype, real: np.dtype, step) -> tuple:

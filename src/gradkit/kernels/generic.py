@@ -112,10 +112,7 @@ def _divisors(plan, block, coords, step) -> list:
             else:
                 result.append(d)
         return result
-    if step is None or plan.order == 0:
-        return []
-    divisor = step**plan.order
-    return [] if divisor == 1 else [divisor]
+    return stencils.step_divisors(step, plan.order)
 
 
 def _apply(xp, f, plan, axis, real_dtype, device, coords, period, step) -> Any:

@@ -1,0 +1,184 @@
+"""Regression tests for the reliability audit (issue 10): masked input, periodic
+settings, edge stencils too wide for the dtype, and extreme steps.
+
+Each test failed before its fix: masks were dropped, a negative period gave
+wrong values at the wrapped points, ``edge_order`` was ignored on periodic
+axes, ``accuracy=64`` returned garbage at the edges, underflowed gaps raised
+``ZeroDivisionError`` from the compiled kernel and ``spacing=1e200`` with
+``order=2`` raised ``OverflowError``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import gradkit
+from gradkit.compat import numpy_gradient
+
+MASK = [0, 0, 1, 0, 0, 0, 1, 0, 0]
+
+
+def _masked(rng, n=9, mask=MASK):
+    return np.ma.array(rng.normal(size=n), mask=mask)
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+@pytest.mark.parametrize("grid", ["step", "coords"])
+def test_masked_gradient_follows_numpy(edge_order, grid):
+    rng = np.random.default_rng(edge_order)
+    f = _masked(rng)
+    x = np.cumsum(rng.uniform(0.2, 1.0, 9))
+    spacing = 0.5 if grid == "step" else x
+    (got,) = gradkit.gradient(f, spacing=(spacing,), edge_order=edge_order)
+    expected = np.gradient(f, spacing, edge_order=edge_order)
+    assert isinstance(got, np.ma.MaskedArray)
+    np.testing.assert_array_equal(np.ma.getmaskarray(got), np.ma.getmaskarray(expected))
+    keep = ~np.ma.getmaskarray(expected)
+    np.testing.assert_allclose(np.ma.getdata(got)[keep], np.ma.getdata(expected)[keep], rtol=1e-12)
+    np.testing.assert_array_equal(f.mask, MASK)  # the input's mask is untouched
+
+
+def _depends_on_masked(fn, f: np.ma.MaskedArray) -> np.ndarray:
+    """Which outputs change when the masked samples change (an oracle
+    independent of the stencil plans)."""
+    data = np.ma.getdata(f).copy()
+    base = fn(data)
+    data[np.ma.getmaskarray(f)] += 1e6
+    return fn(data) != base
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(order=2),
+        dict(order=1, accuracy=4),
+        dict(order=3, accuracy=2),
+        dict(order=2, spacing="coords"),
+    ],
+)
+def test_masked_derivative_masks_what_uses_a_masked_sample(kw):
+    rng = np.random.default_rng(3)
+    f = np.ma.array(rng.normal(size=14), mask=[0] * 6 + [1] + [0] * 7)
+    kw = dict(kw)
+    if kw.get("spacing") == "coords":
+        kw["spacing"] = np.cumsum(rng.uniform(0.2, 1.0, 14))
+    order = kw.pop("order")
+    got = gradkit.derivative(f, order, **kw)
+    assert isinstance(got, np.ma.MaskedArray)
+    expected_mask = _depends_on_masked(lambda d: gradkit.derivative(d, order, **kw), f)
+    np.testing.assert_array_equal(np.ma.getmaskarray(got), expected_mask)
+    assert 0 < expected_mask.sum() < len(f)
+
+
+def test_masked_mixed_partial():
+    rng = np.random.default_rng(4)
+    mask = np.zeros((6, 7), bool)
+    mask[2, 3] = True
+    f = np.ma.array(rng.normal(size=(6, 7)), mask=mask)
+    got = gradkit.derivative(f, (1, 1), axis=(0, 1))
+    expected = _depends_on_masked(lambda d: gradkit.derivative(d, (1, 1), axis=(0, 1)), f)
+    np.testing.assert_array_equal(np.ma.getmaskarray(got), expected)
+
+
+def test_masked_without_mask_and_out_refused():
+    f = np.ma.array([1.0, 2.0, 4.0, 8.0])
+    (got,) = gradkit.gradient(f)
+    assert isinstance(got, np.ma.MaskedArray) and not got.mask.any()
+    with pytest.raises(TypeError, match="out= is not supported for masked input"):
+        gradkit.gradient(f, out=(np.empty(4),))
+
+
+def test_masked_drop_in_with_complex_step_is_numpys():
+    f = np.ma.array([1.0, 2.0, 4.0, 8.0, 16.0], mask=[0, 0, 1, 0, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        got, expected = numpy_gradient(f, 1j), np.gradient(f, 1j)
+    np.testing.assert_array_equal(np.ma.getmaskarray(got), np.ma.getmaskarray(expected))
+    np.testing.assert_array_equal(got.filled(7.0), expected.filled(7.0))
+
+
+# ---------------------------------------------------------------------------
+# Periodic settings
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda: gradkit.gradient(np.arange(8.0), boundary="periodic", edge_order=2),
+    lambda: gradkit.derivative(np.arange(8.0), 2, boundary="periodic", edge_order=1),
+    lambda: gradkit.explain(np.arange(8.0), 3, boundary="periodic", edge_order=2),
+])
+def test_periodic_refuses_edge_order(call):
+    with pytest.raises(ValueError, match="edge_order=.* has no meaning with boundary='periodic'"):
+        call()
+
+
+@pytest.mark.parametrize("x", [np.linspace(0, 5, 9), np.linspace(5, 0, 9)])
+def test_negative_period_is_refused(x):
+    x = x + np.r_[0, 0.1, 0, -0.1, 0, 0.05, 0, 0, 0]  # not evenly spaced
+    with pytest.raises(ValueError, match="period must be positive"):
+        gradkit.gradient(np.sin(x), spacing=(x,), boundary="periodic", period=-6.0)
+    with pytest.raises(ValueError, match="period must be positive"):
+        gradkit.gradient(np.arange(8.0), spacing=0.5, boundary="periodic", period=-4.0)
+
+
+# ---------------------------------------------------------------------------
+# Edge stencils too wide for the dtype
+# ---------------------------------------------------------------------------
+def test_high_accuracy_edges_are_refused_with_the_safe_edge_order():
+    x = np.linspace(0, 3, 300)
+    with pytest.raises(ValueError, match=r"edge_order=64 .* amplify rounding errors .* Pass edge_order=(\d+)") as info:
+        gradkit.derivative(np.sin(x), 1, spacing=x[1] - x[0], accuracy=64)
+    safe = int(info.value.args[0].split("Pass edge_order=")[1].split()[0])
+    assert 8 <= safe < 64
+    d = gradkit.derivative(np.sin(x), 1, spacing=x[1] - x[0], accuracy=64, edge_order=safe)
+    assert np.abs(d - np.cos(x)).max() < 1e-5  # the edges keep their digits
+    # float32 keeps fewer digits, so its limit is lower
+    with pytest.raises(ValueError, match="amplify rounding errors"):
+        gradkit.derivative(np.sin(x).astype(np.float32), 1, spacing=0.01, accuracy=24)
+    gradkit.derivative(np.sin(x), 1, spacing=0.01, accuracy=24)  # fine in float64
+    # a periodic axis has no edges: any accuracy
+    t = np.linspace(0, 2 * np.pi, 300, endpoint=False)
+    dp = gradkit.derivative(np.sin(t), spacing=t[1] - t[0], boundary="periodic", accuracy=64)
+    assert np.abs(dp - np.cos(t)).max() < 1e-10
+
+
+@pytest.mark.parametrize("accuracy", [2, 4, 8, 16, 24])
+def test_accepted_accuracies_keep_their_edges(accuracy):
+    """Up to the limit, the edges are accurate: measured errors (docs/stencils.md)."""
+    x = np.linspace(0, 3, 300)
+    d = gradkit.derivative(np.sin(x), 1, spacing=x[1] - x[0], accuracy=accuracy)
+    assert np.abs(d - np.cos(x)).max() < {2: 1e-4, 4: 1e-8, 8: 1e-11, 16: 1e-9, 24: 1e-7}[accuracy]
+
+
+# ---------------------------------------------------------------------------
+# Extreme steps
+# ---------------------------------------------------------------------------
+def test_underflowed_gaps_give_numpys_inf_nan_never_zero_division():
+    x = np.array([0.0, 1e-170, 2e-170, 3e-170, 1.0])  # hl * hr underflows to 0
+    f = np.arange(5.0) ** 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.gradient(f, x)
+    np.testing.assert_array_equal(numpy_gradient(f, x), expected)  # numpy's inf/nan, no ZeroDivisionError
+    with pytest.raises(ValueError, match=r"gaps from 1e-170 .* Rescale"):
+        gradkit.gradient(f, spacing=(x,))  # gradkit's own: a clear refusal instead of inf/nan
+    tiny = np.array([0.0, 1.0, 2.5, 3.0, 4.0]) * 1e-170
+    with pytest.raises(ValueError, match="Rescale"):
+        gradkit.gradient(f, spacing=(tiny,))
+    (scaled,) = gradkit.gradient(f, spacing=(tiny * 2.0**600,))
+    (plain,) = gradkit.gradient(f, spacing=(np.array([0.0, 1.0, 2.5, 3.0, 4.0]),))
+    np.testing.assert_allclose(scaled * 2.0**600 * 1e-170, plain, rtol=1e-14)
+
+
+@pytest.mark.parametrize("h, scale", [(1e200, 1e200), (1e-160, 1e-300), (1e-200, 1e-300)])
+def test_steps_near_the_float_range_keep_representable_answers(h, scale):
+    k = np.arange(8.0)
+    f = k**2 * scale  # second derivative 2 * scale / h**2, representable
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d2 = gradkit.derivative(f, 2, spacing=h)
+        e = gradkit.explain(f, 3, order=2, spacing=h)  # its effective weights may overflow; the result does not
+    expected = 2 * scale / h / h
+    np.testing.assert_allclose(d2, expected, rtol=1e-12)
+    assert e.result == d2[3]
