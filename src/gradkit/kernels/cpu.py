@@ -206,6 +206,15 @@ def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None 
     return out
 
 
+def _unit_inner(a3: np.ndarray | None, itemsize: int) -> bool:
+    """Whether a ``(outer, n, inner)`` view walks memory with unit stride in
+    its innermost loop (the inner axis, or the line when inner is 1)."""
+    if a3 is None:
+        return False
+    walked = 2 if a3.shape[2] > 1 else 1
+    return a3.shape[walked] <= 1 or a3.strides[walked] == itemsize
+
+
 def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int, step=None) -> None:
     if f.ndim == 1 and f.flags.c_contiguous and out.flags.c_contiguous:
         # One contiguous line (the commonest small call): no 3-D views needed.
@@ -213,12 +222,16 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int, step=None) -
         return
     f3 = _as_3d(f, axis)
     out3 = _as_3d(out, axis)
-    if f3 is None or out3 is None:
-        # Dims that cannot be merged without a copy: one call per leading index.
-        lead = 0 if axis > 0 else f.ndim - 1
-        for idx in range(f.shape[lead]):
-            sub = (slice(None),) * lead + (idx,)
-            _run(f[sub], out[sub], plan, axis - 1 if lead < axis else axis, step)
+    if not _unit_inner(f3, f.itemsize):
+        # Dims that cannot be merged without a copy, or an innermost walk that
+        # is not unit-stride (e.g. a transposed 3-D view): one contiguous copy
+        # is far quicker (measured 60x) than strided loops.
+        _run(np.ascontiguousarray(f), out, plan, axis, step)
+        return
+    if not _unit_inner(out3, out.itemsize):
+        result = np.empty(f.shape, out.dtype)
+        _run(f, result, plan, axis, step)
+        out[...] = result
         return
     if f3.shape[2] == 1:
         # Lines along the last axis: 2-D views, contiguous rows where the input is.
