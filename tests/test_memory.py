@@ -72,3 +72,42 @@ def test_out_needs_no_memory_at_all():
     outs = (np.empty_like(f), np.empty_like(f))
     extra = _extra_peak(lambda: gradkit.gradient(f, out=outs), 0)
     assert extra < 0.01 * f.nbytes
+
+
+WIDE = {
+    "accuracy 4": lambda f, x: gradkit.gradient(f, spacing=(x,), accuracy=4),
+    "accuracy 6": lambda f, x: gradkit.gradient(f, spacing=(x,), accuracy=6),
+    "second derivative": lambda f, x: gradkit.derivative(f, 2, spacing=x),
+    "second derivative, accuracy 4": lambda f, x: gradkit.derivative(f, 2, spacing=x, accuracy=4),
+    "periodic, accuracy 4": lambda f, x: gradkit.gradient(
+        f, spacing=(x,), accuracy=4, boundary="periodic", period=x[-1] - x[0] + 1.0
+    ),
+}
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["same coordinates", "fresh coordinates"])
+@pytest.mark.parametrize("name", list(WIDE))
+def test_wide_coordinate_stencils_keep_no_rows(name, fresh):
+    """Wide stencils and higher derivatives on coordinates compute their
+    weights on the fly: nothing the size of the input during the call, and
+    nothing left alive after it (issue 10, item 7)."""
+    call = WIDE[name]
+    f = np.random.default_rng(4).standard_normal(N)
+    x = _grid(N, 5)
+    out = call(f, x)
+    output_bytes = sum(o.nbytes for o in (out if isinstance(out, tuple) else (out,)))
+    del out
+    xs = [x + k for k in range(1, 3)] if fresh else [x, x]
+    call(f, xs[0])  # warm-up
+    tracemalloc.start()
+    try:
+        base, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        result = call(f, xs[1])
+        _, peak = tracemalloc.get_traced_memory()
+        del result
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - base - output_bytes < 0.10 * f.nbytes, f"{name}: {(peak - base - output_bytes) / f.nbytes:.1%}"
+    assert after - base < 0.10 * f.nbytes, f"{name}: {(after - base) / f.nbytes:.1%} of the input kept"

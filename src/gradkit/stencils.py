@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -185,9 +186,19 @@ class StencilBlock:
     its weights follow from the coordinates by :func:`three_point_weights`,
     which the compiled kernel evaluates on the fly, so a long axis costs no
     memory beyond its coordinates.
+
+    Every other interior block on a coordinate grid (wider stencils, higher
+    derivatives, periodic axes) keeps none either (``rule ==
+    "fornberg-on-the-fly"``): the compiled kernel computes each point's
+    weights from the coordinates with :func:`fornberg_lanes`, ``row``
+    computes one point's the same way, and ``weights`` all of them (not
+    kept) by the same recurrence vectorised, :func:`_coordinate_weights`.
     """
 
-    __slots__ = ("start", "stop", "offsets", "kind", "edge", "rule", "form", "_weights", "_coords", "__weakref__")
+    __slots__ = (
+        "start", "stop", "offsets", "kind", "edge", "rule", "form", "_weights", "_coords", "_order", "_period",
+        "__weakref__",
+    )
 
     def __init__(
         self,
@@ -200,6 +211,8 @@ class StencilBlock:
         rule: str | None = None,
         coords: np.ndarray | None = None,
         form: "Quotient | Prescaled | None" = None,
+        order: int = 1,
+        period: Any = None,
     ):
         self.start = start
         self.stop = stop
@@ -218,6 +231,8 @@ class StencilBlock:
         self.form = form
         self._weights = weights
         self._coords = coords
+        self._order = order  # of the derivative ("fornberg-on-the-fly")
+        self._period = period  # of a periodic axis ("fornberg-on-the-fly")
 
     def __repr__(self) -> str:
         return (
@@ -232,10 +247,20 @@ class StencilBlock:
                 "this block belongs to a plan for coordinates kept in their own array library; "
                 "its weights come from gradkit.stencils.block_weights"
             )
+        if self.rule == FORNBERG_ON_THE_FLY:
+            return self._fornberg_rows()  # not kept: a long axis would hold them all
         if self._weights is None:
             centres = np.arange(self.start, self.stop)
             self._weights = np.stack(self._three_point(centres))
         return self._weights
+
+    def _fornberg_rows(self) -> np.ndarray:
+        x, offsets, order = self._coords, self.offsets, self._order
+        if self._period is None:
+            return _coordinate_weights(x, self.start, self.stop - self.start, offsets, order)
+        width = len(offsets)
+        xe = _periodic_extension(np, x, width, self._period)
+        return _coordinate_weights(xe, width + self.start, self.stop - self.start, offsets, order)
 
     def _three_point(self, centres):
         x = self._coords
@@ -257,6 +282,10 @@ class StencilBlock:
 
     def row(self, i: int) -> np.ndarray:
         """Weights of output point ``i`` (unscaled)."""
+        if self.rule == FORNBERG_ON_THE_FLY:
+            m, order = len(self.offsets), self._order
+            pos = fornberg_positions(self._coords, i, self.offsets, self._period)
+            return fornberg_lanes(pos, order, np.empty((order + 1, m, 1)), np.empty(1))[:, 0].copy()
         if self._weights is None:
             return np.array(self._three_point(np.array([i]))).reshape(-1)
         return self.weights if self.shared else self.weights[:, i - self.start]
@@ -276,6 +305,11 @@ def step_divisors(step, order: int) -> list:
     if not np.isfinite(power) or abs(power) < np.finfo(np.float64).tiny:  # overflow, underflow, subnormal
         return [step] * order
     return [] if power == 1 else [power]
+
+
+#: The rule of coordinate blocks whose weights the kernel computes with
+#: :func:`fornberg_lanes` as it goes (see :class:`StencilBlock`).
+FORNBERG_ON_THE_FLY = "fornberg-on-the-fly"
 
 
 def three_point_weights(hl, hr):
@@ -493,8 +527,13 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
     width = interior_width(order, accuracy, uniform=False)
     offsets = _centred_offsets(width)
     if periodic:
-        w = None if x is None else _coordinate_weights(_periodic_extension(np, x, width, period), width, n, offsets, order)
-        return [StencilBlock(0, n, offsets, w, "periodic", rule="fornberg" if x is None else None)]
+        if x is None:
+            return [StencilBlock(0, n, offsets, None, "periodic", rule="fornberg")]
+        return [
+            StencilBlock(
+                0, n, offsets, None, "periodic", rule=FORNBERG_ON_THE_FLY, coords=x, order=order, period=period
+            )
+        ]
 
     def edge_block(i, offs):
         kind = _kind_of(offs, False)
@@ -518,7 +557,7 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
             return StencilBlock(start, stop, offs, None, "central", rule="three-point", coords=x)
         if x is None:
             return StencilBlock(start, stop, offs, None, "central", rule="fornberg")
-        return StencilBlock(start, stop, offs, _coordinate_weights(x, start, stop - start, offs, order), "central")
+        return StencilBlock(start, stop, offs, None, "central", rule=FORNBERG_ON_THE_FLY, coords=x, order=order)
 
     return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, interior_block)
 
@@ -572,6 +611,109 @@ def _scaled_fornberg(rows: list, scale, order: int) -> list:
     return [wk / scale**order for wk in _fornberg([r / scale for r in rows], order)]
 
 
+def fornberg_lanes(pos, order: int, c, scale):
+    """Fornberg's recurrence with its power-of-two scaling, for many stencils
+    at once, in loops over plain float64 arrays (what numba compiles).
+
+    ``pos[j, p]``: position of sample ``j`` of stencil ``p`` relative to its
+    evaluation point (overwritten: divided by the scale); ``c`` a scratch
+    array of shape ``(order + 1, m, lanes)`` and ``scale`` one of shape
+    ``(lanes,)``. Returns ``c[order]``, the weights, shape ``(m, lanes)``.
+
+    The recurrence of :func:`_fornberg` on positions scaled as
+    :func:`_scaled_fornberg` scales them, with one difference that makes it
+    cheap enough to run for every point of every call: each gap is divided
+    into 1 once and multiplied by (and the power-of-two scale is applied as
+    its reciprocal, exact), so its weights agree with
+    :func:`_coordinate_weights` to a few units in the last place, not bit
+    for bit. It is the source of the
+    weights of the ``"fornberg-on-the-fly"`` blocks: the compiled kernel
+    runs it, njit-compiled, on each tile of points (so no weight rows are
+    ever stored), and :meth:`StencilBlock.row` runs it as it is (explain).
+    The loops over stencils ``p`` are innermost, so the compiled loops
+    vectorise.
+    """
+    m, lanes = pos.shape
+    for p in range(lanes):
+        big = abs(pos[0, p])
+        for j in range(1, m):
+            big = max(big, abs(pos[j, p]))
+        scale[p] = math.ldexp(1.0, -math.frexp(big)[1])  # 1 / the scale of _coordinate_weights
+    for j in range(m):
+        pj = pos[j]
+        for p in range(lanes):
+            pj[p] = pj[p] * scale[p]
+    for k in range(order + 1):
+        for j in range(m):
+            ckj = c[k, j]
+            for p in range(lanes):
+                ckj[p] = pos[0, p] * 0.0
+    c00 = c[0, 0]
+    for p in range(lanes):
+        c00[p] = c00[p] + 1.0
+    prod_prev = np.ones(lanes)
+    prod = np.empty(lanes)
+    inv = np.empty(lanes)
+    for i in range(1, m):
+        top = min(i, order)
+        xi = pos[i]
+        xm = pos[i - 1]
+        for p in range(lanes):
+            prod[p] = 1.0
+        for j in range(i):
+            xj = pos[j]
+            for p in range(lanes):
+                gap = xi[p] - xj[p]
+                prod[p] = prod[p] * gap
+                inv[p] = 1.0 / gap
+            if j == i - 1:
+                # The new node i, built from node i-1 before that node is updated.
+                ratio = prod_prev  # prod_prev is not needed again for this i
+                for p in range(lanes):
+                    ratio[p] = prod_prev[p] / prod[p]
+                for k in range(top, 0, -1):
+                    cki = c[k, i]
+                    ck1 = c[k - 1, i - 1]
+                    ckm = c[k, i - 1]
+                    for p in range(lanes):
+                        cki[p] = ratio[p] * (k * ck1[p] - xm[p] * ckm[p])
+                c0i = c[0, i]
+                c0m = c[0, i - 1]
+                for p in range(lanes):
+                    c0i[p] = -ratio[p] * xm[p] * c0m[p]
+            for k in range(top, 0, -1):
+                ckj = c[k, j]
+                ck1j = c[k - 1, j]
+                for p in range(lanes):
+                    ckj[p] = (xi[p] * ckj[p] - k * ck1j[p]) * inv[p]
+            c0j = c[0, j]
+            for p in range(lanes):
+                c0j[p] = xi[p] * c0j[p] * inv[p]
+        for p in range(lanes):
+            prod_prev[p] = prod[p]
+    for p in range(lanes):
+        scale[p] = scale[p] ** order
+    for j in range(m):
+        w = c[order, j]
+        for p in range(lanes):
+            w[p] = w[p] * scale[p]
+    return c[order]
+
+
+def fornberg_positions(x, i: int, offsets, period=None) -> np.ndarray:
+    """Positions ``x[i + o] - x[i]`` of the samples of point ``i``'s stencil,
+    shape ``(m, 1)`` for :func:`fornberg_lanes`; on a periodic axis
+    (``period`` given) a sample past an end is one period away, as in
+    :func:`_periodic_extension`."""
+    n = len(x)
+    pos = np.empty((len(offsets), 1))
+    for k, o in enumerate(offsets):
+        q, j = divmod(i + o, n)
+        xj = x[j] if q == 0 else (x[j] + period if q > 0 else x[j] - period)
+        pos[k, 0] = xj - x[i]
+    return pos
+
+
 def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> list:
     """The weights of ``block`` computed with ``xp`` from the coordinates ``x``.
 
@@ -614,6 +756,8 @@ _PLAN_CACHE: "OrderedDict[tuple, AxisPlan]" = OrderedDict()
 #: Coordinate plans of axes up to this long are always cached (hashing is cheap).
 HASH_ALWAYS_BELOW = 1 << 16
 _PLAN_CACHE_SIZE = 64
+#: Plans of long coordinate axes, while they are alive (see plan_axis).
+_LONG_PLANS: "weakref.WeakValueDictionary[tuple, AxisPlan]" = weakref.WeakValueDictionary()
 
 
 def coordinates_digest(coords: np.ndarray) -> bytes:
@@ -662,15 +806,22 @@ def plan_axis(
         period = None  # the period travels with the coordinates (see block_weights)
     elif coords is None:
         key = ("uniform", n, order, accuracy, edge_order, boundary, type(step), step, recipe)
-    elif (
-        n > HASH_ALWAYS_BELOW
-        and order == 1
-        and boundary != "periodic"
-        and interior_width(order, accuracy, False) == 3
-    ):
-        # Nothing worth caching on a long axis: the interior weights follow
-        # from the coordinates on the fly, and hashing them would cost more.
-        return _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period)
+    elif n > HASH_ALWAYS_BELOW and digest is None:
+        # No hashing on a long axis: the interior weights follow from the
+        # coordinates on the fly, so a plan is the coordinate array itself
+        # plus a few edge rows, which depend only on the coordinates near
+        # the ends. Plans are found again by the array's identity and those
+        # ends, and only while something else holds them (weakly cached: a
+        # plan keeps no memory alive after the call that made it).
+        k = min(n, max(interior_width(order, accuracy, False), edge_width(order, edge_order)) + 1)
+        key = (id(coords), coords[:k].tobytes(), coords[n - k :].tobytes(), n, order, accuracy, edge_order,
+               boundary, period, recipe)
+        plan = _LONG_PLANS.get(key)
+        if plan is not None and plan.coords is coords:
+            return plan
+        plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, recipe=recipe)
+        _LONG_PLANS[key] = plan
+        return plan
     else:
         key = ("coords", n, order, accuracy, edge_order, boundary, digest or coordinates_digest(coords), period, recipe)
     plan = _PLAN_CACHE.get(key)

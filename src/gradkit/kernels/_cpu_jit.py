@@ -11,8 +11,12 @@ output points ``start[s]:stop[s]`` and applies ``noff[s]`` offsets
 per-point weights ``wp[k, col[s] + (i - start[s])]``, or, when
 ``col[s] == -2``, the three-point weights of the coordinates ``x`` around
 ``i`` (computed on the fly by the stencil layer's closed form, so a long
-coordinate axis needs no weight rows in memory). ``wrap[s]`` marks the
-few points of a periodic axis whose samples wrap around.
+coordinate axis needs no weight rows in memory), or, when ``col[s] <= -3``,
+the weights of the derivative of order ``-3 - col[s]`` from the
+coordinates, computed on the fly by the stencil layer's recurrence
+(``fornberg_lanes``; ``period`` is the period of a periodic coordinate
+axis). ``wrap[s]`` marks the few points of a periodic axis whose samples
+wrap around.
 
 The arithmetic is the generic kernel's, term by term: ``w0*f0 + w1*f1 + ...``
 summed left to right, then divided ``nd[s]`` times, by ``dv[s, 0]`` and
@@ -24,12 +28,16 @@ power of two, or NumPy's complex-by-real division), so both paths (and
 import numba
 import numpy as np
 
-from ..stencils import three_point_weights
+from ..stencils import fornberg_lanes, three_point_weights
 
 #: The stencil layer's closed form, compiled: weights computed on the fly.
 _three_point = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(three_point_weights)
+#: The stencil layer's recurrence, compiled: any other coordinate stencil's
+#: weights computed on the fly, a tile of points at a time.
+_fornberg_lanes = numba.njit(cache=True, nogil=True, error_model="numpy")(fornberg_lanes)
 
 _TILE = 2048  # points of a 1-D line processed together (stays in L1/L2)
+_LANES = 256  # points whose Fornberg weights are computed together
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -84,6 +92,40 @@ def _shared_segment(acc, line, a, b, offsets, weights, noff):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, dtype_of):
+    """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
+    by the stencil layer's recurrence, rounded to the dtype of ``dtype_of``.
+    A wrapped sample is one period away (as in the stencil layer)."""
+    n = x.shape[0]
+    m = b - a
+    pos = np.empty((noff, m))
+    centre = x[a:b]
+    for k in range(noff):
+        pk = pos[k]
+        if wrap:
+            for p in range(m):
+                j = a + p + offsets[k]
+                if j < 0:
+                    pk[p] = (x[j + n] - period) - centre[p]
+                elif j >= n:
+                    pk[p] = (x[j - n] + period) - centre[p]
+                else:
+                    pk[p] = x[j] - centre[p]
+        else:
+            src = x[a + offsets[k] : b + offsets[k]]
+            for p in range(m):
+                pk[p] = src[p] - centre[p]
+    w64 = _fornberg_lanes(pos, order, np.empty((order + 1, noff, m)), np.empty(m))
+    weights = np.empty((noff, m), dtype=dtype_of.dtype)
+    for k in range(noff):
+        wk = weights[k]
+        w64k = w64[k]
+        for p in range(m):
+            wk[p] = w64k[p]
+    return weights
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _tile_bounds(t, n):
     ntiles = (n + _TILE - 1) // _TILE
     i0 = (t % ntiles) * _TILE
@@ -117,7 +159,7 @@ def _uniform_line_tile(t, f, out, start, stop, noff, off, w, dv, dm, nd):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
+def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd):
     """Work item ``t`` of a ``(outer, n)`` array differentiated along its last axis.
 
     A tile of one line: the sums build up in a local buffer, which cannot
@@ -135,7 +177,31 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, n
             continue
         m = b - a
         acc = buffer[a - i0 : b - i0]
-        if wrap[s]:
+        if col[s] <= -3:
+            # Fornberg's weights from the coordinates, one tile at a time.
+            # Fornberg's weights from the coordinates, _LANES points at a time
+            # (small scratch arrays, whatever the stencil's width).
+            for c0 in range(a, b, _LANES):
+                c1 = min(c0 + _LANES, b)
+                wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], w)
+                part = acc[c0 - a : c1 - a]
+                if wrap[s]:
+                    for p in range(c1 - c0):
+                        total = wt[0, p] * line[(c0 + p + off[s, 0]) % n]
+                        for k in range(1, noff[s]):
+                            total = total + wt[k, p] * line[(c0 + p + off[s, k]) % n]
+                        part[p] = total
+                else:
+                    src = line[c0 + off[s, 0] : c1 + off[s, 0]]
+                    wk = wt[0]
+                    for p in range(c1 - c0):
+                        part[p] = wk[p] * src[p]
+                    for k in range(1, noff[s]):
+                        src = line[c0 + off[s, k] : c1 + off[s, k]]
+                        wk = wt[k]
+                        for p in range(c1 - c0):
+                            part[p] = part[p] + wk[p] * src[p]
+        elif wrap[s]:
             for p in range(m):
                 i = a + p
                 total = _weight(w, wp, col, s, 0, i, start) * line[(i + off[s, 0]) % n]
@@ -173,7 +239,7 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, n
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
+def _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd):
     """Work item ``t`` of a ``(outer, n, inner)`` array differentiated along axis 1.
 
     One output row: a weighted sum of input rows, built up in a local buffer.
@@ -185,14 +251,17 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
     while not (start[s] <= i < stop[s]):
         s += 1
     acc = np.empty(inner, dtype=out.dtype)
-    wt = np.empty(3, dtype=w.dtype)
+    if col[s] <= -3:
+        wt = _fornberg_weights(x, period, i, i + 1, off[s], noff[s], -3 - col[s], wrap[s], w)[:, 0]
+    else:
+        wt = np.empty(3, dtype=w.dtype)
     if col[s] == -2:
         wt[0], wt[1], wt[2] = _three_point(x[i] - x[i - 1], x[i + 1] - x[i])
     for k in range(noff[s]):
         src = i + off[s, k]
         if wrap[s]:
             src = src % n
-        wk = wt[k] if col[s] == -2 else _weight(w, wp, col, s, k, i, start)
+        wk = wt[k] if col[s] == -2 or col[s] <= -3 else _weight(w, wp, col, s, k, i, start)
         row = f[o, src]
         if k == 0:
             for j in range(inner):
@@ -206,27 +275,27 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
+def lines_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd):
     for t in numba.prange(nwork):
-        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
+def lines_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd):
     for t in range(nwork):
-        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
+        _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
+def rows_parallel(nwork, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd):
     for t in numba.prange(nwork):
-        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
+        _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd):
+def rows_serial(nwork, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd):
     for t in range(nwork):
-        _row(t, f, out, start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd)
+        _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..stencils import AxisPlan, Prescaled, Quotient, step_divisors
+from ..stencils import FORNBERG_ON_THE_FLY, AxisPlan, Prescaled, Quotient, step_divisors
 
 __all__ = ["supports", "apply_plan"]
 
@@ -87,6 +87,8 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype, step) -> tuple:
             w[s, : len(offsets)] = [c / step for c in form.coefs]
         elif block.rule == "three-point":
             col[s] = -2  # weights from the coordinates, on the fly
+        elif block.rule == FORNBERG_ON_THE_FLY:
+            col[s] = -3 - plan.order  # Fornberg's weights from the coordinates, on the fly
         elif block.shared:
             w[s, : len(offsets)] = block.weights
         else:
@@ -110,7 +112,8 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype, step) -> tuple:
         if col[s] >= 0:
             col[s] += bases[id(block)]
     x = plan.coords if plan.coords is not None else np.zeros(1)
-    return (start, stop, noff, off, w, col, wp, x, wrap), [seg[3] for seg in segs]
+    period = float(plan.period) if plan.periodic and plan.coords is not None else 0.0
+    return (start, stop, noff, off, w, col, wp, x, period, wrap), [seg[3] for seg in segs]
 
 
 def _divisors(plan: AxisPlan, block, step) -> list:
@@ -167,7 +170,7 @@ def _arguments(plan: AxisPlan, dtype: np.dtype, step=None) -> tuple:
     real = np.empty(0, dtype).real.dtype
     tables, blocks = _tables(plan, real, step)
     dv, dm, nd = _division_tables(plan, blocks, dtype, real, step)
-    col, wrap = tables[5], tables[8]
+    col, wrap = tables[5], tables[9]
     args = ((*tables, dv, dm, nd), bool(not wrap.any() and (col == -1).all()))
     per_plan[key] = args
     return args
@@ -251,7 +254,7 @@ def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype, ste
         (jit.rows_parallel if parallel else jit.rows_serial)(nwork, f, out, *args)
     elif shared_only:
         # Shared weights only: the small kernel that compiles quickly.
-        start, stop, noff, off, w, col, wp, x, wrap, dv, dm, nd = args
+        start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm, nd = args
         run = jit.uniform_lines_parallel if parallel else jit.uniform_lines_serial
         run(nwork, f, out, start, stop, noff, off, w, dv, dm, nd)
     else:
