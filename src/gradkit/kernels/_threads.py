@@ -55,7 +55,7 @@ import sys
 import threading
 import warnings
 from types import ModuleType
-from typing import Any, Callable
+from typing import Callable
 
 __all__ = ["kernels", "threading_layer", "find_libtbb"]
 
@@ -115,6 +115,7 @@ class _Kernels:
 
     def __init__(self, module: ModuleType):
         self._module = module
+        # The module's names, copied (no __getattr__: it would slow every lookup).
         self.__dict__.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
         self._parallel = {
             name: obj
@@ -136,9 +137,6 @@ class _Kernels:
             setattr(self, name, self._first_call(name))
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(before=self._before_fork, after_in_child=self._after_fork_in_child)
-
-    def __getattr__(self, name: str) -> Any:  # names added to the module later
-        return getattr(self._module, name)
 
     # -- routing -------------------------------------------------------------
     def _serial(self, name: str) -> Callable:
