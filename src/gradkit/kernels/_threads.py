@@ -30,14 +30,19 @@ just use one core):
 - ``workqueue``: one thread at a time runs a parallel kernel; a thread that
   finds one running takes the serial kernel instead.
 - In a forked child, the serial kernels are used for good (also in its own
-  children) when the parent's layer cannot be trusted there: OpenMP (a user's
-  choice of ``omp``); a parallel kernel running in another thread at the
-  fork; TBB when the fork came from a thread other than the one that started
-  it, or after another thread used it, since numba shuts TBB down before a
-  fork (and the child starts it afresh) only in that case (otherwise numba
-  prints ``Unable to join threads to shut down before fork()``, and the
-  child could wait forever on a lock held by a thread it does not have);
-  numba still starting up in another thread.
+  children) when the parent's layer cannot be trusted there:
+
+  * OpenMP (a user's choice of ``omp``);
+  * one of gradkit's parallel kernels running in another thread at the fork;
+  * TBB, unless the fork came from the thread that started it and no other
+    thread has run a parallel kernel: only then does numba shut TBB down
+    before the fork, so that the child starts it afresh (otherwise numba
+    prints ``Unable to join threads to shut down before fork()``, and the
+    child can wait forever on a TBB lock held by a thread it does not have:
+    seen in 1 of 60 forks taken while another thread ran kernels);
+  * numba still starting its threads in another thread.
+
+  (Parallel numba code of the user's own, in other threads, is not seen.)
 - If the layer cannot be started at all (a user's choice that is not
   installed), a warning says so and the serial kernels are used.
 
