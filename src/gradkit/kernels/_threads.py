@@ -6,7 +6,8 @@ on Linux it takes GNU OpenMP, which is not fork-safe: a child forked after a
 parallel call is killed (``Terminating: fork() called from a process already
 using GNU OpenMP``) as soon as it runs a parallel loop, which hangs a
 ``multiprocessing.Pool`` and Dask's process schedulers; OpenMP's threads also
-ran ~30% slower here once torch's own OpenMP runtime had run. The
+ran slower here once torch's own OpenMP runtime had run (at times 2x on a
+1e7-point gradient; TBB was not slowed). The
 ``workqueue`` layer is fork-safe but not thread-safe (numba aborts the
 process when two threads launch parallel loops at once).
 
