@@ -247,3 +247,26 @@ def test_threads_then_fork_with_each_layer(layer):
         pytest.fail(f"hung with the {layer} layer")
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-1] == ("workqueue" if layer == "no-tbb" else layer)
+
+
+def test_unavailable_layer_warns_and_runs_serial():
+    """A layer the user asks for that cannot be loaded: a warning, then serial kernels."""
+    script = textwrap.dedent(
+        """
+        import warnings, numpy as np
+        from gradkit.kernels import _threads
+        _threads.find_libtbb = lambda: None  # as if no TBB runtime were installed
+        import gradkit
+        f = np.random.default_rng(0).random(300_000)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert np.array_equal(gradkit.gradient(f)[0], np.gradient(f))
+        assert any("serial kernels" in str(w.message) for w in caught), caught
+        assert _threads.threading_layer() is None
+        print("ok")
+        """
+    )
+    env = dict(os.environ, NUMBA_THREADING_LAYER="tbb")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=TIMEOUT * 2)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "ok"

@@ -6,7 +6,8 @@ on Linux it takes GNU OpenMP, which is not fork-safe: a child forked after a
 parallel call is killed (``Terminating: fork() called from a process already
 using GNU OpenMP``) as soon as it runs a parallel loop, which hangs a
 ``multiprocessing.Pool`` and Dask's process schedulers; OpenMP's threads also
-ran ~30% slower here once torch's own OpenMP runtime had run. The
+ran slower here once torch's own OpenMP runtime had run (at times 2x on a
+1e7-point gradient; TBB was not slowed). The
 ``workqueue`` layer is fork-safe but not thread-safe (numba aborts the
 process when two threads launch parallel loops at once).
 
@@ -30,14 +31,19 @@ just use one core):
 - ``workqueue``: one thread at a time runs a parallel kernel; a thread that
   finds one running takes the serial kernel instead.
 - In a forked child, the serial kernels are used for good (also in its own
-  children) when the parent's layer cannot be trusted there: OpenMP (a user's
-  choice of ``omp``); a parallel kernel running in another thread at the
-  fork; TBB when the fork came from a thread other than the one that started
-  it, or after another thread used it, since numba shuts TBB down before a
-  fork (and the child starts it afresh) only in that case (otherwise numba
-  prints ``Unable to join threads to shut down before fork()``, and the
-  child could wait forever on a lock held by a thread it does not have);
-  numba still starting up in another thread.
+  children) when the parent's layer cannot be trusted there:
+
+  * OpenMP (a user's choice of ``omp``);
+  * one of gradkit's parallel kernels running in another thread at the fork;
+  * TBB, unless the fork came from the thread that started it and no other
+    thread has run a parallel kernel: only then does numba shut TBB down
+    before the fork, so that the child starts it afresh (otherwise numba
+    prints ``Unable to join threads to shut down before fork()``, and the
+    child can wait forever on a TBB lock held by a thread it does not have:
+    seen in 1 of 60 forks taken while another thread ran kernels);
+  * numba still starting its threads in another thread.
+
+  (Parallel numba code of the user's own, in other threads, is not seen.)
 - If the layer cannot be started at all (a user's choice that is not
   installed), a warning says so and the serial kernels are used.
 
@@ -55,7 +61,7 @@ import sys
 import threading
 import warnings
 from types import ModuleType
-from typing import Any, Callable
+from typing import Callable
 
 __all__ = ["kernels", "threading_layer", "find_libtbb"]
 
@@ -115,6 +121,7 @@ class _Kernels:
 
     def __init__(self, module: ModuleType):
         self._module = module
+        # The module's names, copied (no __getattr__: it would slow every lookup).
         self.__dict__.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
         self._parallel = {
             name: obj
@@ -136,9 +143,6 @@ class _Kernels:
             setattr(self, name, self._first_call(name))
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(before=self._before_fork, after_in_child=self._after_fork_in_child)
-
-    def __getattr__(self, name: str) -> Any:  # names added to the module later
-        return getattr(self._module, name)
 
     # -- routing -------------------------------------------------------------
     def _serial(self, name: str) -> Callable:
