@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,7 +226,7 @@ ERRORS = {
     "mismatched coords": (["explain", "4", "1", "1", "16", "--coords", "1", "2", "3"], "--coords has 3 values"),
     "repeated coords": (["explain", "4", "1", "1", "16", "--coords", "1", "1", "2", "3"], "--coords must hold distinct"),
     "bad --at": (SEED + ["--at", "one"], "--at must be"),
-    "--at out of range": (SEED + ["--at", "9"], "out of range"),
+    "--at out of range": (SEED + ["--at", "9"], "--at 9 is out of range: 4 samples, expected -4..3"),
     "--at wrong arity": (SEED + ["--at", "1,2"], "--at 1,2 gives 2 indices"),
     "no values": (["explain"], "no samples given"),
     "values and file": (["explain", "1", "2", "--file", "x.csv"], "not both"),
@@ -238,7 +239,7 @@ ERRORS = {
     "bad boundary": (SEED + ["--boundary", "reflect"], "invalid choice"),
     "unknown option": (SEED + ["--bogus"], "unrecognized arguments"),
     "plot all": (SEED + ["--plot", "x.png"], "--plot draws one point"),
-    "periodic needs period": (SEED + ["--boundary", "periodic"], "needs period"),
+    "periodic needs period": (SEED + ["--boundary", "periodic"], "needs --period"),
     "no command": ([], "required"),
     "2-D without axis": (None, "--axis"),
     "bad column": (None, "--ycol 5 is out of range"),
@@ -255,13 +256,129 @@ def test_errors_are_one_clear_line(case, capsys, tmp_path):
         (tmp_path / "t.csv").write_text("1,2\n3,4\n5,6\n")
         argv = ["explain", "--file", str(tmp_path / "t.csv"), "--ycol", "5"]
     code, out, err = run(argv, capsys)
-    assert code != 0
+    assert_one_clear_line(code, out, err, expected)
+
+
+def assert_one_clear_line(code, out, err, expected):
+    """Bad input: exit 1 or 2 (never 3, the internal error), one line on stderr saying what is wrong."""
+    assert code in (1, 2), (code, err)
     assert out == ""
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "internal error" not in err
     lines = err.splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith("gradkit")
-    assert expected in lines[0]
+    assert expected in lines[0], lines[0]
+
+
+def _npy_bytes(a):
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, a)
+    return buf.getvalue()
+
+
+GOOD_NPY = _npy_bytes(np.arange(10.0))
+BAD_FILES = {  # name: (file name, content, expected words)
+    "empty .npy": ("e.npy", b"", "--file"),
+    "not a .npy": ("t.npy", b"4 1 1 16\n", "is not a .npy file"),
+    "truncated .npy header": ("h.npy", GOOD_NPY[:40], "corrupted .npy file"),
+    "truncated .npy data": ("d.npy", GOOD_NPY[:-8], "corrupted .npy file"),
+    "damaged .npy header": ("k.npy", GOOD_NPY.replace(b"(10,), }", b"(10,),  "), "corrupted .npy file"),
+    "unparsable .npy header": ("p.npy", GOOD_NPY.replace(b"'descr':", b"'descr'="), "corrupted .npy file"),
+    "magic only": ("m.npy", GOOD_NPY[:6], "corrupted .npy file"),
+    "empty csv": ("e.csv", b"", "holds no numbers"),
+    "blank csv": ("b.csv", b"\n\n", "holds no numbers"),
+    "header-only csv": ("h.csv", b"x,f\n", "--file"),
+    "non-numeric cell": ("n.csv", b"1,2\n3,x\n", "could not convert string 'x'"),
+    "ragged csv": ("r.csv", b"1,2\n3\n", "the number of columns changed"),
+    "binary csv": ("z.csv", bytes(range(256)), "cannot read numbers from --file"),
+    "string .npy": ("s.npy", _npy_bytes(np.array(["a", "b"])), "expected numbers"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_files_are_one_clear_line(case, capsys, tmp_path):
+    """Empty, damaged and non-numeric files: a data error naming --file, never 'internal error'."""
+    name, content, expected = BAD_FILES[case]
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out, err = run(["explain", "--file", str(path), "--at", "0"], capsys)
+    assert_one_clear_line(code, out, err, expected)
+    assert f"--file {str(path)!r}" in err
+
+
+def test_ragged_csv_is_not_read_as_header(capsys, tmp_path):
+    """A numeric first row is data: a bad later row must not make the first row a 'header'."""
+    path = tmp_path / "r.txt"
+    path.write_text("4 1\n1 16 9 25\n")  # was read as the samples 1 16 9 25, the first row dropped
+    code, out, err = run(["explain", "--file", str(path), "--at", "0"], capsys)
+    assert_one_clear_line(code, out, err, "the number of columns changed from 2 to 4 at row 2")
+    path = tmp_path / "r.csv"
+    path.write_text("x,f\n0,1\n1,3\n2,9\n")  # a real header still works
+    code, out, _ = run(["explain", "--file", str(path), "--xcol", "0", "--ycol", "1", "--at", "0",
+                        "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["result"] == 2.0
+
+
+FLAG_ERRORS = {  # the message names the command's flags, not the library's arguments
+    "at": (["1", "2", "4", "--at", "7"], "--at 7 is out of range: 3 samples, expected -3..2"),
+    "at negative": (["1", "2", "4", "--at", "-4"], "--at -4 is out of range: 3 samples, expected -3..2"),
+    "at huge": (["1", "2", "4", "--at", "99999999999999999999"], "--at 99999999999999999999 is out of range"),
+    "order": (["1", "2", "4", "--order", "-1"], "--order must be a non-negative integer"),
+    "accuracy": (["1", "2", "4", "--accuracy", "0"], "--accuracy must be a positive integer"),
+    "edge-order": (["1", "2", "4", "--edge-order", "0"], "--edge-order must be a positive integer"),
+    "edge-order too big": (["1", "2", "--edge-order", "3"], "with --edge-order 3 needs at least 4 samples"),
+    "default edge order": (["1", "2", "4", "--accuracy", "6", "--at", "0"], "(the --edge-order default)"),
+    "spacing": (["1", "2", "4", "--spacing", "0"], "--spacing must be non-zero"),
+    "spacing nan": (["1", "2", "4", "--spacing", "nan"], "--spacing must be finite"),
+    "coords": (["1", "2", "4", "--coords", "0", "x", "2"], "--coords value 2 is 'x'"),
+    "coords count": (["1", "2", "4", "--coords", "0", "1"], "--coords has 2 values but there are 3 samples"),
+    "coords too many": (["1", "2", "4", "--coords", "0", "1", "2", "3"], "--coords has 4 values"),
+    "period zero": (["1", "2", "4", "--boundary", "periodic", "--period", "0"], "--period must be non-zero"),
+    "period unused": (["1", "2", "4", "--period", "3"], "--period is only used with --boundary periodic"),
+    "period mismatch": (["1", "2", "4", "--boundary", "periodic", "--period", "5"], "--period 5.0 does not match"),
+    "axis": (["1", "2", "4", "--axis", "3", "--at", "0"], "--axis 3 is out of range"),
+    "too few": (["1", "--at", "0"], "there is 1 sample, but a derivative of order 1"),
+    "periodic accuracy": (["1", "2", "--boundary", "periodic", "--accuracy", "4", "--at", "0"],
+                          "with --accuracy 4 needs at least 5 samples"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FLAG_ERRORS))
+def test_errors_name_the_flags(case, capsys):
+    argv, expected = FLAG_ERRORS[case]
+    code, out, err = run(["explain", *argv], capsys)
+    assert_one_clear_line(code, out, err, expected)
+    assert not re.search(r"\b(edge_order|period|axis|boundary)=", err)
+
+
+def test_at_out_of_range_nd_and_same_columns(capsys, tmp_path):
+    np.save(tmp_path / "g.npy", np.zeros((3, 4)))
+    code, out, err = run(["explain", "--file", str(tmp_path / "g.npy"), "--axis", "1", "--at", "0,9"], capsys)
+    assert_one_clear_line(code, out, err, "--at 0,9 is out of range: axis 1 has 4 samples, expected -4..3")
+    (tmp_path / "t.csv").write_text("1,2\n3,4\n5,6\n")
+    code, out, err = run(["explain", "--file", str(tmp_path / "t.csv"), "--xcol", "0", "--ycol", "0"], capsys)
+    assert_one_clear_line(code, out, err, "--xcol 0 and --ycol 0 are the same column")
+
+
+def test_subprocess_bad_npy_and_at(tmp_path):
+    """The reported commands, end to end: exit 1 and one line, not exit 3 ('internal error')."""
+    (tmp_path / "empty.npy").write_bytes(b"")
+    for args in (["explain", "1", "2", "4", "--at", "7"], ["explain", "--file", str(tmp_path / "empty.npy")]):
+        p = run_subprocess(*args)
+        assert p.returncode == 1, p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1 and "internal error" not in p.stderr
+
+
+def test_success_prints_nothing_on_stderr():
+    """Overflow shows as inf/nan in the output, not as warnings on stderr
+    (coordinates with subnormal gaps are refused with one clear line instead)."""
+    p = run_subprocess("explain", "1", "2", "3", "--coords", "0", "1e-320", "2e-320", "--at", "1")
+    assert p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1 and "Rescale" in p.stderr
+    for argv in (["1e308", "-1e308", "1e308", "--at", "1"],):
+        p = run_subprocess("explain", *argv)
+        assert p.returncode == 0 and p.stderr == "" and p.stdout
 
 
 def test_help_and_version(capsys):

@@ -566,3 +566,141 @@ def test_docs_figure_exists_and_is_a_png():
     assert 400 < h < 2000 and 600 < w < 3000
     assert "img/seed_explain.png" in (root / "docs" / "how-it-works.md").read_text(encoding="utf-8")
     assert re.search(r"make_figures\.py", (root / "docs" / "how-it-works.md").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------
+# Tensors that require grad; JAX tracers (issue 10, item 2a)
+# ---------------------------------------------------------------------------
+def test_torch_tensor_that_requires_grad_is_explained():
+    """Its values are readable: explain them (it is not a tracer)."""
+    f = torch.tensor(F, dtype=torch.float64, requires_grad=True)
+    x = torch.tensor(X, dtype=torch.float64, requires_grad=True)
+    expected = torch.gradient(f.detach(), spacing=(x.detach(),))[0]
+    for i in range(4):
+        e = explain(f, i, spacing=x)
+        assert e.result == expected[i].item()
+        assert isinstance(e.result, float)
+        assert not isinstance(e.values, torch.Tensor) and e.values.tolist() == [F[j] for j in e.indices]
+    e2 = explain(f * 2, 2, order=2)  # a non-leaf tensor with a graph
+    assert e2.result == pytest.approx(2 * (F[1] - 2 * F[2] + F[3]))
+    assert f.grad is None and x.grad is None  # explaining runs no backward and keeps no graph
+
+
+def test_jax_tracers_are_refused():
+    jax = pytest.importorskip("jax")
+    jnp = jax.numpy
+    xs = jnp.asarray(X)
+    with pytest.raises(TypeError, match="f is being traced"):
+        jax.jit(lambda f: explain(f, 1).result)(jnp.asarray(F))
+    with pytest.raises(TypeError, match="f is being traced"):
+        jax.grad(lambda f: explain(f, 1).result)(jnp.asarray(F))
+    with pytest.raises(TypeError, match="spacing is being traced"):
+        jax.jit(lambda x: explain(np.array(F), 1, spacing=x).result)(xs)
+    with pytest.raises(TypeError, match="spacing is being traced"):
+        jax.jit(lambda x: explain(np.array(F), 1, spacing=(x,)).result)(xs)
+    assert explain(jnp.asarray(F), 1, spacing=xs).result == pytest.approx(-2.0)  # concrete: fine
+
+
+# ---------------------------------------------------------------------------
+# Masked arrays (issue 10, item 2b): numpy's rule, an output is masked when a
+# sample its stencil uses is masked.
+# ---------------------------------------------------------------------------
+MASKED_F = np.ma.array([1.0, 2.0, 4.0, 8.0, 16.0], mask=[0, 0, 1, 0, 0])
+
+
+def _check_masked_renderings(e, labels):
+    assert e.masked and e.result is np.ma.masked
+    text = str(e)
+    md = e.to_markdown()
+    tex = e.to_latex()
+    d = json.loads(json.dumps(e.to_dict(), allow_nan=False))
+    for rendering in (text, md, d["note"]):
+        line = next(ln for ln in rendering.splitlines() if ln.startswith("Masked:"))
+        for lab in labels:
+            assert lab in line
+    assert "masked" in text.splitlines()[0] and "masked" in md.splitlines()[0]
+    assert "\\text{masked" in tex
+    assert d["masked"] is True and d["result"] is None
+    assert d["masked_indices"] == list(e.masked_indices)
+    assert [v is None for v in d["values"]] == [j in e.masked_indices for j in e.indices]
+    assert "Substituted" not in text  # no arithmetic on a value that is not there
+    ax = e.plot()
+    assert "masked" in ax.get_title()
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    "kw, np_kw",
+    [
+        ({}, {}),
+        ({"edge_order": 2}, {"edge_order": 2}),
+        ({"spacing": [0.0, 1.0, 3.0, 4.0, 6.0]}, {"varargs": ([0.0, 1.0, 3.0, 4.0, 6.0],)}),
+        ({"spacing": [0.0, 1.0, 3.0, 4.0, 6.0], "edge_order": 2},
+         {"varargs": ([0.0, 1.0, 3.0, 4.0, 6.0],), "edge_order": 2}),
+        ({"spacing": 0.5}, {"varargs": (0.5,)}),
+    ],
+)
+def test_masked_array_follows_numpy(kw, np_kw):
+    """numpy.gradient of the masked array is the oracle, mask and values."""
+    expected = np.gradient(MASKED_F, *np_kw.get("varargs", ()), edge_order=np_kw.get("edge_order", 1))
+    assert np.ma.getmaskarray(expected).any()
+    for i in range(5):
+        e = explain(MASKED_F, i, **kw)
+        assert e.masked == bool(np.ma.getmaskarray(expected)[i]), i
+        if e.masked:
+            assert e.masked_indices == (2,)
+            _check_masked_renderings(e, ["f[2]"])
+        else:
+            assert e.result == pytest.approx(float(expected[i]), rel=1e-14, abs=1e-14)
+            assert not e.masked_indices and "Masked:" not in str(e)
+            assert e.to_dict()["masked"] is False
+
+
+@pytest.mark.parametrize("boundary", ["one-sided", "periodic"])
+@pytest.mark.parametrize("grid", ["uniform", "coords"])
+@pytest.mark.parametrize("order, accuracy", [(1, 2), (1, 4), (2, 2), (3, 2)])
+def test_masked_iff_the_stencil_uses_a_masked_sample(boundary, grid, order, accuracy):
+    rng = np.random.default_rng(order * 10 + accuracy)
+    n = 14
+    x = np.cumsum(rng.uniform(0.5, 1.5, n)) if grid == "coords" else np.arange(n) * 0.25
+    data = np.sin(x) + x
+    mask = np.zeros(n, bool)
+    mask[[3, 9, 10]] = True
+    m = np.ma.array(data, mask=mask)
+    kw = dict(spacing=x if grid == "coords" else 0.25, order=order, accuracy=accuracy, boundary=boundary)
+    if boundary == "periodic" and grid == "coords":
+        kw["period"] = x[-1] - x[0] + 1.0
+    for i in range(n):
+        plain = explain(data, i, **kw)  # the stencil, without the mask
+        used = sorted({j for j in plain.indices if mask[j]})
+        e = explain(m, i, **kw)
+        assert e.offsets == plain.offsets and e.indices == plain.indices
+        assert list(e.masked_indices) == used
+        if used:
+            _check_masked_renderings(e, [f"f[{j}]" for j in used])
+            assert list(np.ma.getmaskarray(e.values)) == [bool(mask[j]) for j in e.indices]
+        else:
+            assert not e.masked and e.result == plain.result
+
+
+def test_masked_nd_and_all_points():
+    from gradkit.explain import _explain_all
+
+    data = np.arange(12.0).reshape(3, 4) ** 2
+    m = np.ma.array(data, mask=np.eye(3, 4, dtype=bool))
+    for axis in (0, 1):
+        expected = np.gradient(m, axis=axis)
+        for idx in np.ndindex(3, 4):
+            e = explain(m, idx, axis=axis)
+            assert e.masked == bool(np.ma.getmaskarray(expected)[idx]), (axis, idx)
+            if not e.masked:
+                assert e.result == expected[idx]
+    e = explain(m, (1, 2), axis=1)
+    assert e.masked_indices == (1,) and "f[1, 1]" in e._masked_line()
+    line = _explain_all(MASKED_F)
+    assert [x.masked for x in line] == list(np.ma.getmaskarray(np.gradient(MASKED_F)))
+    # Nothing masked: an ordinary explanation.
+    e = explain(np.ma.array([1.0, 2.0, 4.0]), 1)
+    assert not e.masked and e.result == 1.5

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -165,11 +166,56 @@ def _numbers(tokens: Sequence[str], what: str) -> np.ndarray:
     return np.array(vals, dtype=np.float64)
 
 
+_NPY_MAGIC = b"\x93NUMPY"
+
+
+def _load_npy(p: Path, path: str) -> np.ndarray:
+    """A .npy file, or a CommandError saying what is wrong with it."""
+    with open(p, "rb") as fh:
+        head = fh.read(len(_NPY_MAGIC))
+    if not head:
+        raise CommandError(f"--file {path!r} is empty (0 bytes), expected a .npy array")
+    if head != _NPY_MAGIC:
+        raise CommandError(
+            f"--file {path!r} is not a .npy file (it does not start with the .npy header); "
+            "save arrays with numpy.save, or use a .csv/.txt file"
+        )
+    try:
+        return np.load(p, allow_pickle=False)
+    except OSError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - EOFError, tokenize errors, ValueError, ...
+        if isinstance(exc, EOFError):
+            why = "it ends before its header or data do (truncated?)"
+        elif isinstance(exc, ValueError) and str(exc).strip():
+            why = " ".join(str(exc).split())
+        else:  # e.g. tokenize.TokenError from a damaged header
+            why = f"its header cannot be parsed ({type(exc).__name__})"
+        raise CommandError(f"--file {path!r} is a corrupted .npy file: {why}") from None
+
+
+def _first_row_is_numeric(p: Path, delimiter: str | None) -> bool:
+    """Whether the first non-blank, non-comment line of a text file holds only numbers."""
+    with open(p, encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            cells = line.split(delimiter) if delimiter else line.split()
+            try:
+                for c in cells:
+                    float(c)
+            except ValueError:
+                return False
+            return True
+    return True
+
+
 def _load_file(path: str) -> np.ndarray:
     p = Path(path)
     try:
         if p.suffix.lower() == ".npy":
-            data = np.load(p, allow_pickle=False)
+            data = _load_npy(p, path)
         else:
             delimiter = "," if p.suffix.lower() == ".csv" else None
             with warnings.catch_warnings():
@@ -177,7 +223,9 @@ def _load_file(path: str) -> np.ndarray:
                 try:
                     data = np.loadtxt(p, delimiter=delimiter, ndmin=1)
                 except ValueError as first:
-                    try:  # perhaps a header line
+                    if _first_row_is_numeric(p, delimiter):
+                        raise  # the error is in the data, not a header line
+                    try:  # a header line
                         data = np.loadtxt(p, delimiter=delimiter, ndmin=1, skiprows=1)
                     except ValueError:
                         raise first from None
@@ -188,6 +236,7 @@ def _load_file(path: str) -> np.ndarray:
         raise CommandError(f"cannot read --file {path!r}: {reason}") from None
     except ValueError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "not numeric data"
+        first = first.split("; use `usecols`")[0]  # numpy's advice, not the command's
         raise CommandError(f"cannot read numbers from --file {path!r}: {first}") from None
     data = np.asarray(data)
     if data.size == 0:
@@ -214,6 +263,8 @@ def _columns(data: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, np
         if len(rest) != 1:
             raise CommandError(f"--file has {ncol} columns: say which holds the samples with --ycol")
         ycol = rest[0]
+    if args.xcol is not None and args.xcol % ncol == ycol % ncol:
+        raise CommandError(f"--xcol {args.xcol} and --ycol {ycol} are the same column; give two different ones")
     coords = None if args.xcol is None else data[:, args.xcol]
     return data[:, ycol], coords
 
@@ -241,6 +292,55 @@ def _parse_at(text: str, ndim: int) -> str | int | tuple[int, ...]:
     return idx
 
 
+def _check_at(at: int | tuple[int, ...], shape: tuple[int, ...], text: str) -> None:
+    """--at within the data, or a CommandError that says the valid range."""
+    idx = (at,) if isinstance(at, int) else at
+    for k, (v, n) in enumerate(zip(idx, shape)):
+        if not -n <= v < n:
+            where = f"{n} sample{'s' if n != 1 else ''}" if len(shape) == 1 else f"axis {k} has {n} samples"
+            raise CommandError(f"--at {text.strip()} is out of range: {where}, expected {-n}..{n - 1}")
+
+
+_LIBRARY_NAMES = (  # the library's argument names -> the command's flags
+    (r"\bedge_order=", "--edge-order "),
+    (r"^edge_order\b", "--edge-order"),
+    (r"^order\b", "--order"),
+    (r"^accuracy\b", "--accuracy"),
+    (r"\bwith accuracy (\d+)", r"with --accuracy \1"),
+    (r"^axis=", "--axis "),
+    (r"^period\b(?!=)", "--period"),
+    (r"\bperiod=(?=\S)", "--period "),
+    (r"\bperiod=", "--period"),
+    (r"\bboundary='periodic'", "--boundary periodic"),
+    (r"\bboundary=", "--boundary "),
+)
+
+
+def _flag_names(line: str, args: argparse.Namespace | None) -> str:
+    """A library message in the command's terms: --order for order=, and so on."""
+    if args is None or getattr(args, "command", None) != "explain":
+        return line
+    if line.startswith("spacing "):
+        if getattr(args, "_file_coords", False):
+            flag = f"--xcol {args.xcol} (the coordinates)"
+        elif args.coords is not None:
+            flag = "--coords"
+        else:
+            flag = "--spacing"
+        line = flag + line[len("spacing"):]
+    if getattr(args, "edge_order", None) is None:  # not given: say it is the default
+        line = re.sub(r"\bedge_order=(\S+)", r"edge order \1 (the --edge-order default)", line)
+    for pattern, flag in _LIBRARY_NAMES:
+        line = re.sub(pattern, flag, line)
+    if getattr(args, "_ndim", None) == 1:  # "dim 0" says nothing about 1-D data
+        line = re.sub(r"^dim 0 has (\d+) sample(s?), but", r"there \2 \1 sample\2, but", line)
+        line = line.replace("there s ", "there are ").replace("there  ", "there is ")
+        line = line.replace(" along it", "").replace(" along dim 0", "")
+    else:
+        line = re.sub(r"^dim (\d+) has", r"axis \1 has", line)
+    return line
+
+
 # ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
@@ -254,7 +354,7 @@ def _table_rows(explanations) -> list[tuple[str, ...]]:
             (
                 str(d.position),
                 _fmt(d.coordinate_at_point),
-                _fmt(d.value_at_point),
+                "masked" if d.point_masked else _fmt(d.value_at_point),
                 "(" + ", ".join(f"{o:+d}" if o else "0" for o in e.offsets) + ")",
                 e.scheme,
                 _fmt_exact(e.result),
@@ -366,6 +466,8 @@ def _run_explain(args: argparse.Namespace) -> int:
         )
     if f.ndim == 0:
         f = f.reshape(1)
+    args._ndim = f.ndim  # for the error messages
+    args._file_coords = file_coords is not None
     axis = args.axis
     if axis is None and f.ndim > 1:
         raise CommandError(
@@ -378,7 +480,7 @@ def _run_explain(args: argparse.Namespace) -> int:
             raise CommandError("--xcol gives the coordinates; drop --coords/--spacing", EXIT_USAGE)
         spacing = file_coords
     elif args.coords is not None:
-        coords = _numbers(args.coords, "coordinate")
+        coords = _numbers(args.coords, "--coords value")
         if np.iscomplexobj(coords):
             raise CommandError("--coords must be real numbers")
         if -f.ndim <= ax_index < f.ndim and len(coords) != f.shape[ax_index]:
@@ -392,6 +494,8 @@ def _run_explain(args: argparse.Namespace) -> int:
         spacing = _number(args.spacing, "--spacing")
     period = None if args.period is None else _number(args.period, "--period")
     at = _parse_at(args.at, f.ndim)
+    if at != "all":
+        _check_at(at, f.shape, args.at)
     kw = dict(
         spacing=spacing,
         order=args.order,
@@ -485,7 +589,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
         prog = f"gradkit {args.command}"
         if args.command == "explain":
-            return _run_explain(args)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                # overflow and the like show as inf/nan in the output itself
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return _run_explain(args)
         if args.command == "bench":
             from .bench import main as bench_main
 
@@ -500,10 +607,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             msg = f"{prog}: error: {msg}"
         print(" ".join(msg.split()), file=sys.stderr)
         return exc.status
-    except (TypeError, ValueError, IndexError) as exc:
-        line = _clean(str(exc))
-        if getattr(args, "coords", None) is not None and line.startswith("spacing "):
-            line = "--coords " + line[len("spacing "):]  # the library's name for them
+    except (TypeError, ValueError, IndexError, ArithmeticError) as exc:
+        # The library's errors about the data and the arguments (IndexError: an index out of
+        # range), in the command's terms.
+        line = _flag_names(_clean(str(exc)), args)
         print(f"{prog}: error: {line}", file=sys.stderr)
         return EXIT_DATA
     except BrokenPipeError:  # pragma: no cover - e.g. `gradkit explain ... | head`

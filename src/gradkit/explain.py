@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
@@ -48,6 +49,8 @@ def _is_complex(v: Any) -> bool:
 
 def _fmt(v: Any, digits: int = 6) -> str:
     """A number for humans: integers without '.0', short decimals as they are, else ``digits``."""
+    if v is np.ma.masked:
+        return "masked"
     if _is_complex(v):
         c = complex(v)
         if c.imag == 0:
@@ -67,6 +70,8 @@ def _fmt(v: Any, digits: int = 6) -> str:
 
 def _fmt_exact(v: Any) -> str:
     """A number in full (round-trip) precision."""
+    if v is np.ma.masked:
+        return "masked"
     if isinstance(v, (float, int)) and not isinstance(v, bool):
         x = float(v)
         if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
@@ -83,7 +88,9 @@ def _paren(text: str) -> str:
 
 
 def _json_num(v: Any) -> Any:
-    """A JSON-safe number: complex as [re, im]; nan/inf as strings."""
+    """A JSON-safe number: complex as [re, im]; nan/inf as strings; masked as None."""
+    if v is np.ma.masked:
+        return None
     if _is_complex(v):
         c = complex(v)
         return [_json_num(c.real), _json_num(c.imag)]
@@ -302,6 +309,9 @@ class _Detail:
     func_name: str  # "gradient" or "derivative"
     approximate_sum_note: bool  # the kernel computed in lower precision
     step_lines: tuple[str, ...]  # "hl = x[1] - x[0] = -1 - (-2) = 1"
+    masked_labels: tuple[str, ...] = ()  # "f[2]": the masked samples the stencil uses
+    context_masked: np.ndarray | None = None  # which context samples are masked
+    point_masked: bool = False  # f[i] itself is masked
 
 
 @dataclass(frozen=True, eq=False)
@@ -357,6 +367,14 @@ class Explanation:
         Whether the axis is a uniform grid.
     dtype : str
         The dtype of the result.
+    masked : bool
+        For a masked array ``f``: whether the stencil uses a masked sample.
+        Then, as in NumPy's arithmetic on masked arrays, the output is masked:
+        ``result`` is ``numpy.ma.masked``, and ``values`` and ``terms`` are
+        masked arrays. Points whose stencils avoid the masked samples are
+        explained (and computed) as usual.
+    masked_indices : tuple of int
+        The indices (along ``axis``) of the masked samples the stencil uses.
     """
 
     index: int | tuple[int, ...]
@@ -379,11 +397,27 @@ class Explanation:
     uniform: bool
     dtype: str
     _detail: _Detail = field(repr=False)
+    masked: bool = False
+    masked_indices: tuple[int, ...] = ()
 
     def __repr__(self) -> str:
         return (
             f"Explanation(index={self.index!r}, axis={self.axis}, order={self.order}, "
-            f"scheme={self.scheme!r}, offsets={self.offsets!r}, result={self.result!r})"
+            f"scheme={self.scheme!r}, offsets={self.offsets!r}, result={self.result!r}"
+            + (f", masked_indices={self.masked_indices!r})" if self.masked else ")")
+        )
+
+    def _masked_line(self) -> str:
+        """The sentence that says a masked output is masked, and why."""
+        labels = self._detail.masked_labels
+        which = (
+            f"the masked sample {labels[0]}"
+            if len(labels) == 1
+            else "the masked samples " + ", ".join(labels[:-1]) + f" and {labels[-1]}"
+        )
+        return (
+            f"Masked: the stencil uses {which}, so the result is masked (as in NumPy's "
+            "arithmetic on masked arrays: an output is masked when a sample it uses is masked)."
         )
 
     # ---------------------------------------------------------------- text
@@ -395,9 +429,9 @@ class Explanation:
         what = {0: "the value", 1: "the first derivative", 2: "the second derivative"}.get(
             self.order, f"the {_ordinal(self.order)} derivative"
         )
-        value = _fmt(self.result)
+        value = "is masked" if self.masked else f"≈ {_fmt(self.result)}"
         return (
-            f"{_deriv_text(self.order, self._point())} ≈ {value}: {what} at index {self.index!r}"
+            f"{_deriv_text(self.order, self._point())} {value}: {what} at index {self.index!r}"
             f"{d.nd_prefix}, from {len(self.offsets)} sample{'s' if len(self.offsets) != 1 else ''}"
         )
 
@@ -443,6 +477,8 @@ class Explanation:
         for o, j, xl, x, v, w, t in zip(
             self.offsets, self.indices, d.x_labels, self.coordinates, self.values, self.weights, self.terms
         ):
+            if j in self.masked_indices:
+                v = t = np.ma.masked
             rows.append((f"{o:+d}" if o else "0", str(j), _fmt(x), _fmt(v), _fmt(w), _fmt(t)))
         return rows
 
@@ -470,16 +506,22 @@ class Explanation:
         for label, o, text, w in zip(wl, self.offsets, self._weight_derivations(), self.weights):
             lines.append(f"  {label.ljust(ww)} = {text}")
         lines.append("")
-        lines.append("Substituted:")
-        lines += [f"  {s}" for s in self._substitution_lines()]
-        lines.append("")
-        lines.append(
-            f"Result: {_fmt_exact(self.result)}  (exactly what gradkit.{d.func_name} returns at "
-            f"index {self.index!r})"
-        )
+        if self.masked:
+            lines.append(self._masked_line())
+            lines.append("")
+            lines.append(f"Result: masked  (gradkit.{d.func_name} masks index {self.index!r} by the same rule)")
+        else:
+            lines.append("Substituted:")
+            lines += [f"  {s}" for s in self._substitution_lines()]
+            lines.append("")
+            lines.append(
+                f"Result: {_fmt_exact(self.result)}  (exactly what gradkit.{d.func_name} returns at "
+                f"index {self.index!r})"
+            )
         rounded = _fmt(self.result, 12)
         if (
-            not _is_complex(self.result)
+            not self.masked
+            and not _is_complex(self.result)
             and rounded != _fmt_exact(self.result)
             and rounded == _fmt(self.result, 6)
             and "nan" not in rounded
@@ -489,7 +531,7 @@ class Explanation:
                 f"  = {rounded} up to floating-point rounding: weights such as "
                 "1/3 have no exact binary form, so the last digit can differ."
             )
-        if d.approximate_sum_note:
+        if d.approximate_sum_note and not self.masked:
             lines.append(
                 f"  (computed in {self.dtype}; the sums above are in float64, so the last digits may differ)"
             )
@@ -567,7 +609,8 @@ class Explanation:
         """
         d = self._detail
         out = [
-            f"**{_deriv_text(self.order, self._point())} ≈ {_fmt(self.result)}** — {self.scheme}",
+            f"**{_deriv_text(self.order, self._point())} "
+            f"{'is masked' if self.masked else '≈ ' + _fmt(self.result)}** — {self.scheme}",
             "",
         ]
         if d.nd_prefix:
@@ -582,10 +625,15 @@ class Explanation:
             out.append("")
         out.append(f"$${self.formula_latex}$$")
         out.append("")
-        total = " + ".join(_paren(_fmt(t)) for t in self.terms)
-        out.append(
-            f"Result: {total} = **{_fmt_exact(self.result)}** (what `gradkit.{d.func_name}` returns here)"
-        )
+        if self.masked:
+            out.append(self._masked_line())
+            out.append("")
+            out.append(f"Result: **masked** (what `gradkit.{d.func_name}` returns here)")
+        else:
+            total = " + ".join(_paren(_fmt(t)) for t in self.terms)
+            out.append(
+                f"Result: {total} = **{_fmt_exact(self.result)}** (what `gradkit.{d.func_name}` returns here)"
+            )
         out.append("")
         for note in self._notes():
             out += [note, ""]
@@ -617,11 +665,20 @@ class Explanation:
         lhs = _deriv_latex(self.order, f"x_{{{d.position}}}")
         general = self.formula_latex.split("\\approx", 1)[-1].strip()
         rows.append(f"{lhs} &\\approx {general}")
-        sub = " + ".join(
-            f"({_latex_num(w)})({_latex_num(v)})" for w, v in zip(self.weights, self.values)
-        )
-        rows.append(f"&= {sub}")
-        rows.append(f"&= {_latex_num(self.result, exact=True)}")
+        if self.masked:
+            labels = ", ".join(
+                _sample_latex(o) for o, j in zip(self.offsets, self.indices) if j in self.masked_indices
+            )
+            rows.append(
+                f"&= \\text{{masked: the stencil uses the masked sample"
+                f"{'s' if len(self.masked_indices) > 1 else ''} }} {labels}"
+            )
+        else:
+            sub = " + ".join(
+                f"({_latex_num(w)})({_latex_num(v)})" for w, v in zip(self.weights, self.values)
+            )
+            rows.append(f"&= {sub}")
+            rows.append(f"&= {_latex_num(self.result, exact=True)}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     # ---------------------------------------------------------------- dict
@@ -663,6 +720,9 @@ class Explanation:
             "formula_latex": self.formula_latex,
             "weight_formulas": list(self.weight_formulas),
             "dtype": self.dtype,
+            "masked": self.masked,
+            "masked_indices": [int(j) for j in self.masked_indices],
+            **({"note": self._masked_line()} if self.masked else {}),
         }
 
     # ---------------------------------------------------------------- plot
@@ -705,48 +765,78 @@ class Explanation:
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
 
-        result = float(self.result)
-        xi, fi = float(d.coordinate_at_point), float(d.value_at_point)
+        # Masked samples (masked arrays) are not drawn as values: they have none.
+        masked_used = np.array([j in self.masked_indices for j in self.indices], dtype=bool)
+        ok = ~masked_used
+        result = math.nan if self.masked else float(self.result)
+        sx = self.coordinates.astype(float)
+        sv = np.ma.getdata(self.values).astype(float)
+        xi = float(d.coordinate_at_point)
         px = d.interp_coordinates.astype(float)
         pv = d.interp_values.astype(float)
-        sx = self.coordinates.astype(float)
-        sv = self.values.astype(float)
+        if not d.point_masked:
+            fi = float(d.value_at_point)
+        elif not self.masked and ok.any():
+            # f[i] is masked but unused (weight 0): draw the point on the stencil's polynomial.
+            fi = float(_lagrange(sx, sv, np.array([xi]))[0])
+            pv = np.where(px == xi, fi, pv)
+        else:
+            fi = math.nan
         lo, hi = float(px.min()), float(px.max())
         span = hi - lo if hi > lo else 1.0
 
         ctx_x = d.context_coordinates.astype(float)
         ctx_v = d.context_values.astype(float)
+        ctx_masked = (
+            np.zeros(len(ctx_x), dtype=bool) if d.context_masked is None else d.context_masked
+        )
         used = np.isin(ctx_x, sx)
-        if (~used).any():
-            ax.plot(ctx_x[~used], ctx_v[~used], "o", color="0.65", ms=6, zorder=3, label="other samples")
+        other = ~used & ~ctx_masked
+        if other.any():
+            ax.plot(ctx_x[other], ctx_v[other], "o", color="0.65", ms=6, zorder=3, label="other samples")
+        masked_x = np.concatenate([ctx_x[ctx_masked & ~used], sx[masked_used]])
+        for n, x in enumerate(masked_x):
+            ax.axvline(x, color="tab:purple", ls=":", lw=1.4, zorder=1,
+                       label="masked samples" if n == 0 else None)
 
-        if len(px) >= 2:
+        if len(px) >= 2 and not self.masked:
             ext = min(0.2 * span, 0.5 * float(np.min(np.diff(np.sort(px)))))
             grid = np.linspace(lo - ext, hi + ext, 400)
             curve = _lagrange(px, pv, grid)
             ax.plot(grid, curve, "-", color="tab:blue", lw=2.2, zorder=2,
                     label=f"{_shape_name(len(px))} through the stencil points")
 
-        ax.plot(sx, sv, "o", color="tab:orange", ms=10, mec="black", mew=0.8, zorder=5,
+        ax.plot(sx[ok], sv[ok], "o", color="tab:orange", ms=10, mec="black", mew=0.8, zorder=5,
                 label="samples used")
-        for o, x, v, w in zip(self.offsets, sx, sv, self.weights):
+        for o, x, v, w, m in zip(self.offsets, sx, sv, self.weights, masked_used):
+            if m:
+                ax.annotate(
+                    f"{_sample_text(o)} masked\nw = {_fmt(w, 4)}",
+                    (x, 0.97), xycoords=("data", "axes fraction"), fontsize=8.5, va="top",
+                    ha="left", color="tab:purple", zorder=4.5,
+                )
+                continue
             ax.annotate(
                 f"{_sample_text(o)} = {_fmt(v, 4)}\nw = {_fmt(w, 4)}",
                 (x, v), textcoords="offset points", xytext=(9, 7), fontsize=8.5,
                 va="bottom", ha="left", zorder=4.5,
                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.8", alpha=0.75),
             )
-        if self.order == 1:
+        if self.order == 1 and not self.masked:
             half = 0.45 * span
             tx = np.array([xi - half, xi + half])
             ax.plot(tx, fi + result * (tx - xi), "--", color="tab:red", lw=1.8, zorder=4,
                     label=f"tangent at x[{d.position}], slope {_fmt(result, 5)}")
-        ax.plot([xi], [fi], "*", color="tab:red", ms=16, mec="black", mew=0.6, zorder=7,
-                label=f"the point x[{d.position}] = {_fmt(xi, 5)}")
+        if math.isfinite(fi):
+            ax.plot([xi], [fi], "*", color="tab:red", ms=16, mec="black", mew=0.6, zorder=7,
+                    label=f"the point x[{d.position}] = {_fmt(xi, 5)}")
+        else:
+            ax.axvline(xi, color="tab:red", ls="--", lw=1.2, zorder=1,
+                       label=f"the point x[{d.position}] = {_fmt(xi, 5)}")
 
         # Steps: double arrows under the samples, one per gap.
-        ys = np.concatenate([sv, ctx_v, [fi]])
-        if self.order == 1:
+        ys = np.concatenate([sv[ok], ctx_v[~ctx_masked], [fi], [0.0] if self.masked and not ok.any() else []])
+        if self.order == 1 and not self.masked:
             ys = np.concatenate([ys, fi + result * (np.array([-1, 1]) * 0.45 * span)])
         ymin, ymax = float(np.nanmin(ys)), float(np.nanmax(ys))
         yr = ymax - ymin if ymax > ymin else 1.0
@@ -771,7 +861,9 @@ class Explanation:
         ax.set_xlabel("x")
         ax.set_ylabel("f")
         ax.set_title(
-            f"{_deriv_text(self.order, f'x[{d.position}]')} ≈ {_fmt(result, 6)}    ({self.scheme})",
+            f"{_deriv_text(self.order, f'x[{d.position}]')} "
+            + (f"masked: uses masked {', '.join(d.masked_labels)}" if self.masked else f"≈ {_fmt(result, 6)}")
+            + f"    ({self.scheme})",
             fontsize=10,
         )
         ax.grid(False)
@@ -893,8 +985,11 @@ class _Line:
         spec: _args.AxisSpec,
         prefix: tuple[Any, ...],
         ndim: int,
+        mask: np.ndarray | None = None,
     ) -> None:
         self.axis = spec.axis
+        #: which samples of the line are masked (None: none are)
+        self.mask = None if mask is None else np.asarray(mask[prefix], dtype=bool)
         self.ndim = ndim
         self.prefix = prefix  # the full index with slice(None) at axis
         line = op.array[prefix]
@@ -962,12 +1057,16 @@ def _prepare(
     boundary: Any,
     period: Any,
 ) -> tuple[Operand, _args.AxisSpec]:
-    if _args.is_traced(f):
-        raise TypeError(
-            f"{_FUNC}: f is being traced (jax.jit, jax.grad, ...); an explanation needs the actual "
-            "numbers, so call explain outside the transformation"
-        )
-    op = as_operand(f, _FUNC)
+    for what, value in (("f", f), ("spacing", spacing), ("period", period)):
+        if _is_jax_tracer(value) or (
+            isinstance(value, (list, tuple)) and any(_is_jax_tracer(v) for v in value)
+        ):
+            raise TypeError(
+                f"{_FUNC}: {what} is being traced (jax.jit, jax.grad, ...); an explanation needs the "
+                "actual numbers, so call explain outside the transformation"
+            )
+    # A torch tensor that requires grad has readable values: explain those.
+    op = as_operand(_detached(f), _FUNC)
     ax = _dim_or_axis(dim, axis, _FUNC)
     name = "dim" if dim is not _UNSET else "axis"
     if op.ndim == 0:
@@ -1076,6 +1175,14 @@ def _explain_point(line: _Line, i: int) -> Explanation:
     weights = np.asarray(w)
     values = line.values[idx]
     terms = weights * values
+    # Masked arrays: an output is masked when a sample its stencil uses is masked.
+    masked_indices: tuple[int, ...] = ()
+    if line.mask is not None:
+        used_masked = line.mask[np.asarray(idx)]
+        masked_indices = tuple(sorted({int(j) for j, m in zip(idx, used_masked) if m}))
+        if masked_indices:
+            values = np.ma.array(values, mask=used_masked)
+            terms = np.ma.array(terms, mask=used_masked)
     kind = "identity" if order == 0 else block.kind
     accuracy = 0 if order == 0 else _accuracy_of(kind, plan, order, block.edge)
     uniform = plan.uniform
@@ -1154,6 +1261,8 @@ def _explain_point(line: _Line, i: int) -> Explanation:
         formula_latex = lhs_l + "\\sum_k w_k\\, f_{i+o_k}"
         wforms = tuple(_fmt(v) for v in weights)
 
+    context = _context(line, i, offsets)
+    masked_labels = tuple(f"f[{_index_text(line.full_index(j))}]" for j in masked_indices)
     func_name = "gradient" if order == 1 else "derivative"
     nd_prefix = ""
     if line.ndim > 1:
@@ -1176,12 +1285,17 @@ def _explain_point(line: _Line, i: int) -> Explanation:
         interp_offsets=interp_offsets,
         interp_coordinates=interp_coordinates,
         interp_values=interp_values,
-        context_coordinates=np.array([line.coordinate(j) for j in _context(line, i, offsets)]),
-        context_values=np.array([line.values[j % line.n] for j in _context(line, i, offsets)]),
+        context_coordinates=np.array([line.coordinate(j) for j in context]),
+        context_values=np.array([line.values[j % line.n] for j in context]),
         nd_prefix=nd_prefix,
         func_name=func_name,
         approximate_sum_note=line.low_precision,
         step_lines=tuple(step_lines),
+        masked_labels=masked_labels,
+        context_masked=(
+            None if line.mask is None else np.array([bool(line.mask[j % line.n]) for j in context])
+        ),
+        point_masked=bool(line.mask is not None and line.mask[i]),
     )
     return Explanation(
         index=line.full_index(i),
@@ -1194,7 +1308,7 @@ def _explain_point(line: _Line, i: int) -> Explanation:
         weights=weights,
         values=values,
         terms=terms,
-        result=line.result(i),
+        result=np.ma.masked if masked_indices else line.result(i),
         scheme=_scheme(kind, accuracy, uniform, offsets, wraps, block.edge),
         formula=formula,
         formula_latex=formula_latex,
@@ -1204,7 +1318,13 @@ def _explain_point(line: _Line, i: int) -> Explanation:
         uniform=uniform,
         dtype=line.dtype,
         _detail=detail,
+        masked=bool(masked_indices),
+        masked_indices=masked_indices,
     )
+
+
+def _index_text(index: int | tuple[int, ...]) -> str:
+    return ", ".join(map(str, index)) if isinstance(index, tuple) else str(index)
 
 
 def _signed_join(parts: Sequence[tuple[int, str, str]], sep: str) -> str:
@@ -1234,13 +1354,33 @@ def _context(line: _Line, i: int, offsets: Sequence[int]) -> list[int]:
     return [j for j in range(i + lo, i + hi + 1) if 0 <= j < line.n]
 
 
-def _make_line(op: Operand, spec: _args.AxisSpec, index: tuple[int, ...]) -> _Line:
+def _make_line(
+    op: Operand, spec: _args.AxisSpec, index: tuple[int, ...], mask: np.ndarray | None = None
+) -> _Line:
     prefix = tuple(slice(None) if k == spec.axis else v for k, v in enumerate(index))
-    return _Line(op, spec, prefix, op.ndim)
+    return _Line(op, spec, prefix, op.ndim, mask)
 
 
 def _detached(value: Any) -> Any:
     return value.detach() if is_torch(value) else value
+
+
+def _is_jax_tracer(value: Any) -> bool:
+    """A JAX tracer (inside jax.jit, jax.grad, ...): its numbers are not known yet."""
+    jax_core = sys.modules.get("jax.core")
+    tracer = getattr(jax_core, "Tracer", None) if jax_core is not None else None
+    return tracer is not None and isinstance(value, tracer)
+
+
+def _split_mask(f: Any) -> tuple[Any, np.ndarray | None]:
+    """A masked array's data and its mask (None when nothing is masked)."""
+    if not np.ma.isMaskedArray(f):
+        return f, None
+    mask = np.ma.getmask(f)
+    data = np.ma.getdata(f)
+    if mask is np.ma.nomask or not mask.any():
+        return data, None
+    return data, np.broadcast_to(mask, data.shape)
 
 
 def explain(
@@ -1266,7 +1406,11 @@ def explain(
     Parameters
     ----------
     f : array_like
-        Samples (NumPy, PyTorch or any array-API array, or nested lists).
+        Samples (NumPy, PyTorch or any array-API array, or nested lists). A
+        torch tensor that requires grad is explained by its values. For a
+        NumPy masked array, a point whose stencil uses a masked sample is
+        masked (``masked=True``, ``result`` is ``numpy.ma.masked``), as in
+        NumPy's arithmetic on masked arrays.
     index : int or tuple of int
         The point: an int for 1-D ``f``, a tuple with one entry per dim
         otherwise. Negative values count from the end.
@@ -1300,7 +1444,9 @@ def explain(
     ------
     TypeError, ValueError, IndexError
         For bad arguments, with the same messages as :func:`gradkit.gradient`
-        (named ``explain``), or for a bad ``index``.
+        (named ``explain``), or for a bad ``index``; ``TypeError`` for JAX
+        tracers (inside ``jax.jit``, ``jax.grad``, ...), whose numbers are
+        not known yet.
 
     Examples
     --------
@@ -1324,6 +1470,7 @@ def explain(
     >>> print(gradkit.explain([0.0, 1.0, 4.0, 9.0, 16.0], 2, order=2).formula)
     f''(x_i) ≈ (f[i-1] - 2f[i] + f[i+1]) / h²
     """
+    f, mask = _split_mask(f)
     op, spec = _prepare(
         f,
         spacing=spacing,
@@ -1336,7 +1483,7 @@ def explain(
         period=period,
     )
     full = _normalize_index(index, op.shape)
-    line = _make_line(op, spec, full)
+    line = _make_line(op, spec, full, mask)
     return _explain_point(line, full[spec.axis])
 
 
@@ -1355,6 +1502,7 @@ def _explain_all(
 ) -> list[Explanation]:
     """Explanations of every point of one line along the axis (the line through
     ``line_index``, whose entry at the axis is ignored; 1-D input needs none)."""
+    f, mask = _split_mask(f)
     op, spec = _prepare(
         f,
         spacing=spacing,
@@ -1371,5 +1519,5 @@ def _explain_all(
             raise TypeError(f"{_FUNC}: f is {op.ndim}-D; say which line to explain with an index")
         line_index = (0,)
     full = _normalize_index(tuple(line_index), op.shape)
-    line = _make_line(op, spec, full)
+    line = _make_line(op, spec, full, mask)
     return [_explain_point(line, i) for i in range(line.n)]

@@ -1,0 +1,335 @@
+"""Regression tests for defects a mutation campaign showed the suite missed (issue 10, item 3).
+
+Each test would fail if its defect were (re)introduced:
+
+a. the compiled 1-D line kernel leaving a point of a 2048-point tile unwritten;
+b. periodic boundaries on decreasing coordinates;
+c. ``out=`` overlapping the input accepted (and the input overwritten);
+d. ``out=`` not written on the generic path (float16 NumPy data, torch tensors,
+   NumPy with the compiled kernels off);
+e. the even-width edge window shifted off the most centred position;
+f. the command line's handler letting an ``IndexError`` out as "internal error".
+
+Oracles: torch.gradient and numpy.gradient (bit for bit where gradkit
+reproduces them), the generic array-API kernel (torch tensors), analytic
+derivatives, exact polynomial derivatives, and the reversed grid.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import gradkit
+from gradkit.kernels import dispatch
+from gradkit.stencils import interior_width
+
+# ---------------------------------------------------------------------------
+# a. Lines longer than one 2048-point tile: every element, every point
+# ---------------------------------------------------------------------------
+TILE = 2048
+LENGTHS = [TILE - 1, TILE, TILE + 1, 2 * TILE + 1, 3 * TILE - 1, 10000]
+
+
+def _grid(n, kind, rng):
+    if kind == "uniform":
+        return 0.5, np.arange(n) * 0.5
+    x = np.cumsum(rng.uniform(0.5, 1.5, n))
+    return x, x
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("kind", ["uniform", "coords"])
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_long_lines_match_torch_and_numpy_everywhere(n, kind, edge_order):
+    rng = np.random.default_rng(n + edge_order)
+    spacing, x = _grid(n, kind, rng)
+    f = rng.standard_normal(n)
+    got = gradkit.gradient(f, spacing=(spacing,), edge_order=edge_order)[0]
+    t_spacing = spacing if kind == "uniform" else torch.from_numpy(x)
+    want = torch.gradient(torch.from_numpy(f), spacing=(t_spacing,), edge_order=edge_order)[0].numpy()
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(got, np.gradient(f, spacing if kind == "uniform" else x, edge_order=edge_order),
+                               rtol=1e-13, atol=1e-13)
+    # The same line as the row of a 2-D array (one tile per row chunk).
+    rows = np.stack([f, -2.0 * f, f[::-1].copy()])
+    got2 = gradkit.gradient(rows, spacing=(spacing,), dim=1, edge_order=edge_order)[0]
+    np.testing.assert_array_equal(got2[0], got)
+    np.testing.assert_array_equal(got2[1], gradkit.gradient(-2.0 * f, spacing=(spacing,), edge_order=edge_order)[0])
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("kind", ["uniform", "coords"])
+@pytest.mark.parametrize("order, accuracy", [(1, 2), (1, 4), (2, 2), (2, 4), (3, 2), (1, 6)])
+@pytest.mark.parametrize("boundary", ["one-sided", "periodic"])
+def test_long_lines_match_the_generic_kernel_everywhere(n, kind, order, accuracy, boundary):
+    """The compiled kernel (NumPy) against the generic one (torch), every element."""
+    rng = np.random.default_rng(7 * n + order + accuracy)
+    spacing, x = _grid(n, kind, rng)
+    f = rng.standard_normal(n)
+    kw = dict(order=order, accuracy=accuracy, boundary=boundary)
+    if boundary == "periodic" and kind == "coords":
+        kw["period"] = float(x[-1] - x[0] + 1.0)
+    got = gradkit.derivative(f, spacing=spacing, **kw)
+    t_spacing = spacing if kind == "uniform" else torch.from_numpy(x)
+    want = gradkit.derivative(torch.from_numpy(f), spacing=t_spacing, **kw).numpy()
+    assert np.isfinite(got).all()
+    scale = np.abs(want).max()
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize("n", [TILE - 1, TILE, TILE + 1, 2 * TILE + 1, 10000])
+@pytest.mark.parametrize("kind", ["uniform", "coords"])
+@pytest.mark.parametrize("order, accuracy", [(1, 2), (1, 4), (2, 2), (2, 4)])
+def test_long_lines_differentiate_polynomials_exactly(n, kind, order, accuracy):
+    """Every stencil used has at least order + accuracy points: exact for degree order + accuracy - 1."""
+    rng = np.random.default_rng(n)
+    if kind == "uniform":
+        spacing = 1.0 / n
+        x = np.arange(n) * spacing
+    else:
+        x = np.cumsum(rng.uniform(0.5, 1.5, n))
+        x = x / x[-1]
+        spacing = x
+    degree = order + accuracy - 1
+    p = np.polynomial.Polynomial(rng.uniform(-1, 1, degree + 1))
+    got = gradkit.derivative(p(x), order, spacing=spacing, accuracy=accuracy)
+    want = p.deriv(order)(x)
+    # Round-off of a stencil with weights ~ 1/h**order (h ~ 1/n) on values ~ 1.
+    tol = 1e-12 * float(n) ** order * 50
+    err = np.abs(got - want)
+    assert err.max() < tol, (int(err.argmax()), err.max(), tol)
+
+
+# ---------------------------------------------------------------------------
+# b. Periodic boundary on decreasing coordinates
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("accuracy", [2, 4, 6])
+@pytest.mark.parametrize("period_sign", [1])  # a negative period is refused (tests/test_reliability.py)
+def test_periodic_decreasing_coordinates(accuracy, period_sign):
+    rng = np.random.default_rng(accuracy)
+    n = 64
+    period = 2 * np.pi
+    h = period / n
+    x_inc = (np.arange(n) + rng.uniform(-0.3, 0.3, n)) * h + 0.1
+    f = lambda x: np.sin(x) + 0.5 * np.cos(2 * x)  # noqa: E731
+    df = lambda x: np.cos(x) - np.sin(2 * x)  # noqa: E731
+    x_dec = x_inc[::-1].copy()
+    for order, exact in ((1, df), (2, lambda x: -np.sin(x) - 2 * np.cos(2 * x))):
+        inc = gradkit.derivative(f(x_inc), order, spacing=x_inc, boundary="periodic", period=period,
+                                 accuracy=accuracy)
+        dec = gradkit.derivative(f(x_dec), order, spacing=x_dec, boundary="periodic",
+                                 period=period_sign * period, accuracy=accuracy)
+        # The same samples on the reversed grid: the same derivative, point for point.
+        np.testing.assert_allclose(dec, inc[::-1], rtol=1e-11, atol=1e-11)
+        # And the analytic derivative, at the order of accuracy (the wrap-around points included).
+        bound = 40.0 * (2 * h) ** accuracy * 4**order
+        err = np.abs(dec - exact(x_dec))
+        assert err.max() < bound, (order, int(err.argmax()), err.max(), bound)
+        assert err[[0, 1, -2, -1]].max() < bound  # the points whose stencils wrap
+    # gradient() too, and a uniform decreasing grid given by a negative step.
+    g = gradkit.gradient(f(x_dec), spacing=(x_dec,), boundary="periodic", period=period, accuracy=accuracy)[0]
+    np.testing.assert_allclose(g, gradkit.derivative(f(x_dec), spacing=x_dec, boundary="periodic",
+                                                     period=period, accuracy=accuracy), rtol=0, atol=0)
+    xu = np.arange(n) * h
+    du = gradkit.derivative(f(xu[::-1]), spacing=-h, boundary="periodic", accuracy=accuracy)
+    assert np.abs(du - df(xu[::-1])).max() < 40.0 * h**accuracy * 4
+    np.testing.assert_allclose(
+        du, gradkit.derivative(f(xu), spacing=h, boundary="periodic", accuracy=accuracy)[::-1],
+        rtol=1e-12, atol=1e-12,
+    )
+
+
+# ---------------------------------------------------------------------------
+# c. out= overlapping the input
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("make_out", [
+    lambda f, base: f,  # the input itself
+    lambda f, base: base[2:52],  # a shifted view of the same buffer
+    lambda f, base: base[:50][::-1],  # reversed view
+    lambda f, base: f.view(),  # a view object of the same memory
+])
+def test_out_overlapping_the_input_raises_and_leaves_f_alone(make_out):
+    base = np.sin(np.linspace(0.0, 3.0, 60))
+    f = base[:50]
+    before = base.copy()
+    out = make_out(f, base)
+    with pytest.raises(ValueError, match="overlaps the input"):
+        gradkit.gradient(f, out=(out,))
+    np.testing.assert_array_equal(base, before)
+    with pytest.raises(ValueError, match="overlaps the input"):
+        gradkit.derivative(f, 2, out=out)
+    np.testing.assert_array_equal(base, before)
+    with pytest.raises(ValueError, match="overlaps the input"):
+        gradkit.gradient(f, spacing=(np.cumsum(np.ones(50)),), out=(out,))
+    np.testing.assert_array_equal(base, before)
+
+
+def test_out_overlapping_in_2d():
+    f = np.arange(30.0).reshape(5, 6) ** 2
+    before = f.copy()
+    spare = np.empty_like(f)
+    with pytest.raises(ValueError, match="overlaps the input"):
+        gradkit.gradient(f, out=(spare, f))  # the second output is f
+    np.testing.assert_array_equal(f, before)
+    with pytest.raises(ValueError, match="overlaps the input"):
+        gradkit.gradient(f, dim=1, out=(f.T.T,))
+    np.testing.assert_array_equal(f, before)
+    t = torch.from_numpy(f.copy())
+    t_before = t.clone()
+    for bad in (t, t[:], t.view(5, 6)):
+        with pytest.raises(ValueError, match="overlaps the input"):
+            gradkit.gradient(t, dim=1, out=(bad,))
+        assert torch.equal(t, t_before)
+    # Separate memory is fine and is written.
+    out = np.full_like(f, np.nan)
+    (res,) = gradkit.gradient(f, dim=1, out=(out,))
+    assert res is out and np.array_equal(out, gradkit.gradient(f, dim=1)[0])
+
+
+# ---------------------------------------------------------------------------
+# d. out= on the float16 / generic paths
+# ---------------------------------------------------------------------------
+def _check_out_numpy(f, **kw):
+    fresh = gradkit.gradient(f, **kw)
+    outs = tuple(np.full_like(r, np.nan) for r in fresh)
+    got = gradkit.gradient(f, out=outs, **kw)
+    for r, o, g in zip(fresh, outs, got):
+        assert g is o
+        assert o.dtype == r.dtype
+        np.testing.assert_array_equal(o, r)
+        assert not np.isnan(o).any()
+    order2 = gradkit.derivative(f, 2, axis=-1)
+    out2 = np.full_like(order2, np.nan)
+    assert gradkit.derivative(f, 2, axis=-1, out=out2) is out2
+    np.testing.assert_array_equal(out2, order2)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.complex64])
+def test_out_is_written_numpy(dtype):
+    f = (np.linspace(0.0, 2.0, 40) ** 3).astype(dtype)
+    _check_out_numpy(f)
+    _check_out_numpy(f, spacing=(np.linspace(0.0, 2.0, 40) ** 1.5,), edge_order=2)
+    _check_out_numpy(np.outer(f, f[:7]))
+
+
+def test_out_is_written_with_compiled_kernels_off(monkeypatch):
+    """What GRADKIT_DISABLE_JIT=1 selects: NumPy arrays through the generic kernel."""
+    monkeypatch.setattr(dispatch, "_COMPILED", False)
+    monkeypatch.setattr(dispatch, "compiled_available", lambda: False)
+    f = np.linspace(0.0, 2.0, 40) ** 3
+    for dtype in (np.float16, np.float64):
+        _check_out_numpy(f.astype(dtype))
+        _check_out_numpy(f.astype(dtype), spacing=(np.linspace(0.0, 2.0, 40) ** 1.5,), accuracy=4)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
+def test_out_is_written_torch(dtype):
+    f = torch.linspace(0.0, 2.0, 40, dtype=torch.float64).pow(3).to(dtype)
+    x = torch.linspace(0.0, 2.0, 40, dtype=torch.float64).pow(1.5).to(dtype)
+    for kw in ({}, {"spacing": (x,)}, {"spacing": (0.25,), "edge_order": 2}):
+        fresh = gradkit.gradient(f, **kw)[0]
+        out = torch.full_like(fresh, float("nan"))
+        (got,) = gradkit.gradient(f, out=(out,), **kw)
+        assert got is out and out.dtype == fresh.dtype
+        assert torch.equal(out, fresh)
+        if dtype == torch.float64:  # torch.gradient's bits
+            assert torch.equal(out, torch.gradient(f, **kw)[0])
+    d2 = gradkit.derivative(f, 2, accuracy=4)
+    out2 = torch.full_like(d2, float("nan"))
+    assert gradkit.derivative(f, 2, accuracy=4, out=out2) is out2
+    assert torch.equal(out2, d2)
+
+
+# ---------------------------------------------------------------------------
+# e. Even-width edge windows: the most centred window holding the point
+# ---------------------------------------------------------------------------
+def _most_centred_windows(i, width, n):
+    """Every window of ``width`` consecutive samples inside [0, n) holding i, at minimal
+    distance from its centre to i; as offsets relative to i."""
+    starts = range(max(0, i - width + 1), min(i, n - width) + 1)
+    dist = {s: abs(s + (width - 1) / 2 - i) for s in starts}
+    best = min(dist.values())
+    return [tuple(range(s - i, s - i + width)) for s in starts if dist[s] == best]
+
+
+EVEN_EDGES = [  # (order, edge_order, accuracy): an even edge window of order + edge_order points
+    (1, 3, 2),
+    (1, 3, 4),
+    (1, 3, 8),
+    (2, 2, 2),
+    (2, 2, 6),
+    (1, 5, 8),
+    (3, 1, 4),
+    (3, 3, 8),
+    (4, 2, 8),
+]
+
+
+@pytest.mark.parametrize("order, edge_order, accuracy", EVEN_EDGES)
+@pytest.mark.parametrize("kind", ["uniform", "coords"])
+def test_even_edge_windows_are_the_most_centred(order, edge_order, accuracy, kind):
+    n = 24
+    width = order + edge_order
+    assert width % 2 == 0
+    rng = np.random.default_rng(width * 100 + accuracy)
+    x = np.cumsum(rng.uniform(0.7, 1.3, n)) / n if kind == "coords" else np.arange(n) / n
+    spacing = x if kind == "coords" else 1.0 / n
+    kw = dict(spacing=spacing, order=order, accuracy=accuracy, edge_order=edge_order)
+    # Exact for polynomials of degree m - 1, m the fewest points of any stencil used.
+    m = min(width, interior_width(order, accuracy, uniform=kind == "uniform"))
+    p = np.polynomial.Polynomial(rng.uniform(-1, 1, m))
+    got = gradkit.derivative(p(x), order, spacing=spacing, accuracy=accuracy, edge_order=edge_order)
+    want = p.deriv(order)(x)
+    np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-7 * np.abs(want).max())
+    edge_points = 0
+    for i in range(n):
+        e = gradkit.explain(p(x), i, **kw)
+        assert e.result == got[i]
+        if e.kind not in ("forward", "backward", "off-centre"):
+            continue
+        edge_points += 1
+        window = tuple(range(e.offsets[0], e.offsets[-1] + 1))
+        assert len(window) == width and set(e.offsets) <= set(window), (i, e.offsets)
+        candidates = _most_centred_windows(i, width, n)
+        assert window in candidates, (i, window, candidates)
+        # Ties (room on both sides): (width - 1) // 2 samples before the point,
+        # width // 2 after it, the rule of the one-sided windows throughout.
+        if len(candidates) > 1:
+            assert window == tuple(range(-((width - 1) // 2), width // 2 + 1)), (i, window)
+        assert e.accuracy == edge_order
+    assert edge_points >= 2
+
+
+# ---------------------------------------------------------------------------
+# f. The command line catches IndexError (a data error, exit 1, not "internal error")
+# ---------------------------------------------------------------------------
+def test_cli_reports_index_errors_as_data_errors(capsys, monkeypatch):
+    import sys
+
+    from gradkit import cli
+
+    explain_module = sys.modules["gradkit.explain"]  # the module (gradkit.explain is the function)
+
+    code = cli.main(["explain", "1", "2", "4", "--at", "7"])
+    out, err = capsys.readouterr()
+    assert code == cli.EXIT_DATA and out == ""
+    assert err.strip() == "gradkit explain: error: --at 7 is out of range: 3 samples, expected -3..2"
+
+    def raising(*args, **kwargs):
+        raise IndexError("explain: index 7 is out of range: dim 0 has 3 samples")
+
+    # An IndexError from the library, wherever it comes from, is one line and exit 1.
+    monkeypatch.setattr(explain_module, "explain", raising)
+    code = cli.main(["explain", "1", "2", "4", "--at", "1"])
+    out, err = capsys.readouterr()
+    assert code == cli.EXIT_DATA, err
+    assert "internal error" not in err and len(err.splitlines()) == 1
+    assert err.startswith("gradkit explain: error: index 7 is out of range")
+    monkeypatch.setattr(explain_module, "_explain_all", raising)
+    code = cli.main(["explain", "1", "2", "4"])
+    out, err = capsys.readouterr()
+    assert code == cli.EXIT_DATA and "internal error" not in err
