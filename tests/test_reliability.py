@@ -216,3 +216,26 @@ def test_out_of_either_byte_order():
         np.testing.assert_array_equal(out, np.gradient(f))
     with pytest.raises(TypeError, match="dtype"):
         gradkit.gradient(f, out=(np.empty(10, np.float32),))
+
+
+# ---------------------------------------------------------------------------
+# Found by the fuzz (tests/fuzz on branch h-fuzz): clear errors, not internal ones
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda: gradkit.gradient(np.array([1.0, 2.0, 4.0]), spacing=10**400), ValueError, "spacing must be finite"),
+    (lambda: gradkit.weights([0.0, 1.0, 2.0], at=10**400), ValueError, "at must be finite"),
+    (lambda: gradkit.derivative(np.array(3.0), axis=None), TypeError, "axis must be an integer"),
+    (lambda: gradkit.derivative(np.arange(9.0).reshape(3, 3), axis=None), TypeError, "axis must be an integer"),
+    (lambda: gradkit.gradient(np.zeros(0), spacing=([],), boundary="periodic", period=1.0), ValueError,
+     "0 samples"),
+    (lambda: numpy_gradient(np.array([1.0, 2.0, 4.0]), np.timedelta64(1, "D")), TypeError, "time value"),
+])
+def test_fuzz_findings_give_clear_errors(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_range_coordinates_are_accepted_like_numpy():
+    f = np.arange(5.0) ** 2
+    np.testing.assert_array_equal(numpy_gradient(f, range(5)), np.gradient(f, range(5)))
+    np.testing.assert_array_equal(gradkit.gradient(f, spacing=range(5))[0], np.gradient(f, range(5)))

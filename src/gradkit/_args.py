@@ -149,6 +149,8 @@ def _ndim(value: Any) -> int | None:
         return None
     if hasattr(value, "ndim") and hasattr(value, "shape"):
         return int(value.ndim)
+    if isinstance(value, range):
+        return 1
     if isinstance(value, (list, tuple)):
         # Nesting depth of a Python sequence (its elements may be arrays).
         return 1 + max((_ndim(v) or 0 for v in value), default=0)
@@ -164,6 +166,8 @@ def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
         )
     if isinstance(value, (bool, np.bool_)) or (hasattr(value, "dtype") and str(value.dtype) == "bool"):
         raise TypeError(f"{func}: {name} must be a number, got the boolean {value!r}")
+    if isinstance(value, (np.timedelta64, np.datetime64)):
+        raise TypeError(f"{func}: {name} must be a plain number, got the time value {value!r} (convert it to a number)")
     if hasattr(value, "ndim") and getattr(value, "ndim") == 0 and not isinstance(value, numbers.Number):
         if hasattr(value, "item"):
             value = value.item()
@@ -181,7 +185,10 @@ def _scalar_spacing(value: Any, func: str, name: str) -> float | complex:
         h: float | complex = complex(value)
         finite = math.isfinite(h.real) and math.isfinite(h.imag)
     else:
-        h = float(value)
+        try:
+            h = float(value)
+        except OverflowError:  # a Python int beyond the float range
+            h = math.inf
         finite = math.isfinite(h)
     if not finite:
         raise ValueError(f"{func}: {name} must be finite, got {value!r}")
@@ -609,9 +616,7 @@ def make_specs(
     specs = []
     for a, entry, o, p in zip(axes, entries, orders, periods):
         n = shape[a]
-        if boundary == "periodic":
-            p = _check_period(p, entry, a, n, func)
-        elif p is not None:
+        if boundary != "periodic" and p is not None:
             raise ValueError(f"{func}: period is only used with boundary='periodic', got period={p!r}")
         uniform = entry.step is not None
         need = stencils.points_needed(o, accuracy, edge_order, boundary, uniform)
@@ -627,6 +632,8 @@ def make_specs(
                 ),
                 "too-short", edge_order=edge_order,
             )
+        if boundary == "periodic":
+            p = _check_period(p, entry, a, n, func)
         spec = AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p)
         if eps is not None and entry.gaps is not None and o > 0:
             _check_gaps(entry.gaps, a, func)
@@ -690,7 +697,11 @@ def check_weights_args(points: Any, order: Any, at: Any) -> tuple[np.ndarray, in
     order = check_nonnegative_int(order, "order", func)
     if isinstance(at, (bool, np.bool_)) or not isinstance(at, numbers.Real):
         raise TypeError(f"{func}: at must be a real number, got {at!r}")
-    if not math.isfinite(float(at)):
+    try:
+        at_value = float(at)
+    except OverflowError:
+        at_value = math.inf
+    if not math.isfinite(at_value):
         raise ValueError(f"{func}: at must be finite, got {at!r}")
     raw = np.asarray(points, dtype=object) if isinstance(points, (list, tuple)) else np.asarray(points)
     if raw.dtype == object:

@@ -316,6 +316,11 @@ def derivative(
         )
     if isinstance(ax, (list, tuple)) and len(ax) == 0:
         raise ValueError(f"{func}: axis must name at least one axis, got {ax!r}")
+    if ax is None:
+        raise TypeError(
+            f"{func}: axis must be an integer (or a tuple of integers for a mixed partial), got None; "
+            "derivative follows one axis (use gradient for every axis)"
+        )
     axes = _args.normalize_dims(ax, op.ndim, func, "axis" if dim is _UNSET else "dim")
     if isinstance(ax, (list, tuple)):
         entries = _args.torch_style_spacing(spacing, axes, op.shape, True, func)
