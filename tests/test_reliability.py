@@ -161,7 +161,7 @@ def test_underflowed_gaps_give_numpys_inf_nan_never_zero_division():
         warnings.simplefilter("ignore", RuntimeWarning)
         expected = np.gradient(f, x)
     np.testing.assert_array_equal(numpy_gradient(f, x), expected)  # numpy's inf/nan, no ZeroDivisionError
-    with pytest.raises(ValueError, match=r"gaps from 1e-170 .* Rescale"):
+    with pytest.raises(ValueError, match=r"gaps from 1e-170 .* more than 2\*\*50 apart"):
         gradkit.gradient(f, spacing=(x,))  # gradkit's own: a clear refusal instead of inf/nan
     tiny = np.array([0.0, 1.0, 2.5, 3.0, 4.0]) * 1e-170
     with pytest.raises(ValueError, match="Rescale"):
@@ -239,3 +239,27 @@ def test_range_coordinates_are_accepted_like_numpy():
     f = np.arange(5.0) ** 2
     np.testing.assert_array_equal(numpy_gradient(f, range(5)), np.gradient(f, range(5)))
     np.testing.assert_array_equal(gradkit.gradient(f, spacing=range(5))[0], np.gradient(f, range(5)))
+
+
+def test_huge_accuracy_with_low_edge_order_is_all_edges():
+    """A centred stencil wider than the axis is never built (10**30 points
+    raised OverflowError): every point takes its edge stencil."""
+    f = np.arange(5.0) ** 2
+    np.testing.assert_array_equal(
+        gradkit.derivative(f, 1, accuracy=10**30, edge_order=1), gradkit.derivative(f, 1, accuracy=6, edge_order=1)
+    )
+    x = np.array([0.0, 1.0, 2.5, 3.0, 4.0])
+    d = gradkit.derivative(x**2, 1, spacing=x, accuracy=10**30, edge_order=2)
+    np.testing.assert_allclose(d, 2 * x, rtol=1e-12)  # three-point edges are exact for x**2
+
+
+def test_positions_that_round_together_are_refused():
+    with pytest.raises(ValueError, match="round to the same position"):
+        gradkit.weights([-32.0, -31.999999999999996, 32.0], 1, at=0.5)
+    with pytest.raises(ValueError, match="more than 2\\*\\*50 apart"):
+        gradkit.derivative(np.arange(5.0), 1, spacing=np.array([0.0, 1e-40, 1e-20, 1.0, 2.0]), accuracy=4)
+    # numpy_gradient keeps numpy's answer on such grids (numpy's closed form does not collapse here)
+    x = np.array([0.0, 1e-40, 1e-20, 1.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np.testing.assert_array_equal(numpy_gradient(np.arange(5.0), x), np.gradient(np.arange(5.0), x))

@@ -504,6 +504,12 @@ def _check_gaps(gaps: tuple[float, float], axis: int, func: str) -> None:
     underflow (the answer would be 0, inf or nan where it is representable)."""
     small, large = gaps
     lo, hi = _GAP_RANGE
+    if large > small * 2.0**50:
+        raise ValueError(
+            f"{func}: the coordinates along dim {axis} have gaps from {small:.3g} to {large:.3g}, more than "
+            "2**50 apart: within one stencil the positions relative to its centre would round together "
+            "(no digit of the derivative survives). Resample, or differentiate the pieces separately"
+        )
     if small < lo or large > hi:
         raise ValueError(
             f"{func}: the coordinates along dim {axis} have gaps from {small:.3g} to {large:.3g}; gaps outside "
@@ -725,6 +731,12 @@ def check_weights_args(points: Any, order: Any, at: Any) -> tuple[np.ndarray, in
         raise ValueError(
             f"{func}: points must be distinct, but {float(values[counts > 1][0])} appears "
             f"{int(counts[counts > 1][0])} times in {x.tolist()}"
+        )
+    shifted = x - float(at)
+    if len(np.unique(shifted)) < len(x):
+        raise ValueError(
+            f"{func}: points {x.tolist()} are too close together for their distance from at={at!r}: "
+            "relative to at, two of them round to the same position. Pass points closer to at"
         )
     return x, order, float(at)
 

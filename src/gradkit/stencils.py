@@ -126,7 +126,8 @@ def fornberg_weights(points: np.ndarray, order: int, at: float) -> np.ndarray:
     to unit size first, so the result does not depend on where or how large
     it is.
     """
-    return _coordinate_weights(points - at, 0, 1, range(len(points)), order, centre=0.0)[:, 0]
+    with np.errstate(over="ignore", under="ignore"):  # weights beyond the float range become inf / 0
+        return _coordinate_weights(points - at, 0, 1, range(len(points)), order, centre=0.0)[:, 0]
 
 
 def _exact_unit_weights(offsets: tuple[int, ...], order: int) -> np.ndarray:
@@ -477,7 +478,6 @@ def _one_sided_blocks(n, width, ew, edge_block, interior_block) -> list[StencilB
     of samples is ``i + offsets``; ``interior_block(start, stop, offsets)``
     the block of centred stencils.
     """
-    offsets = _centred_offsets(width)
     r = (width - 1) // 2
     n_left = min(r, n)
 
@@ -487,19 +487,13 @@ def _one_sided_blocks(n, width, ew, edge_block, interior_block) -> list[StencilB
 
     blocks = [window(i) for i in range(n_left)]
     if n - 2 * r > 0:
-        blocks.append(interior_block(r, n - r, offsets))
+        blocks.append(interior_block(r, n - r, _centred_offsets(width)))
     blocks += [window(i) for i in range(max(n - r, n_left), n)]
     return blocks
 
 
 def _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe="torch") -> list[StencilBlock]:
     width = interior_width(order, accuracy, uniform=True)
-    offsets, w = _drop_zero_weights(
-        _centred_offsets(width), _exact_unit_weights(_centred_offsets(width), order)
-    )
-    central = _CENTRAL_FORMS[recipe] if order == 1 and offsets == (-1, 1) else None
-    if periodic:
-        return [StencilBlock(0, n, offsets, w, "periodic", form=central)]
 
     def edge_block(i, offs):
         offs, we = _drop_zero_weights(offs, _exact_unit_weights(offs, order))
@@ -510,6 +504,16 @@ def _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe="torch") ->
             form = Prescaled(tuple(float(v) for v in we))
         return StencilBlock(i, i + 1, offs, we, _kind_of(offs, False), edge=True, form=form)
 
+    if not periodic and width > n:
+        # No centred point fits: the edge stencils cover the axis, and the
+        # centred weights (of a possibly huge stencil) are never needed.
+        return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, None)
+    offsets, w = _drop_zero_weights(
+        _centred_offsets(width), _exact_unit_weights(_centred_offsets(width), order)
+    )
+    central = _CENTRAL_FORMS[recipe] if order == 1 and offsets == (-1, 1) else None
+    if periodic:
+        return [StencilBlock(0, n, offsets, w, "periodic", form=central)]
     return _one_sided_blocks(
         n,
         width,
@@ -525,7 +529,7 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
     :func:`block_weights` on the caller's own coordinate array."""
     n = len(x) if x is not None else n
     width = interior_width(order, accuracy, uniform=False)
-    offsets = _centred_offsets(width)
+    offsets = _centred_offsets(width) if periodic or width <= n else None  # None: no centred point fits
     if periodic:
         if x is None:
             return [StencilBlock(0, n, offsets, None, "periodic", rule="fornberg")]
