@@ -732,12 +732,6 @@ def check_weights_args(points: Any, order: Any, at: Any) -> tuple[np.ndarray, in
             f"{func}: points must be distinct, but {float(values[counts > 1][0])} appears "
             f"{int(counts[counts > 1][0])} times in {x.tolist()}"
         )
-    shifted = x - float(at)
-    if len(np.unique(shifted)) < len(x):
-        raise ValueError(
-            f"{func}: points {x.tolist()} are too close together for their distance from at={at!r}: "
-            "relative to at, two of them round to the same position. Pass points closer to at"
-        )
     return x, order, float(at)
 
 

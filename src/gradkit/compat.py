@@ -150,6 +150,8 @@ def _torch_operands(torch: Any, spacing: Any, specs: list) -> list:
     for item, spec in zip(items, specs):
         if spec.spacing.coords is None and spec.spacing.traced is None:
             step = item.item() if hasattr(item, "item") else item
+            if isinstance(step, int) and abs(step) >= 1 << 63:
+                step = float(step)  # beyond torch's int64 scalars
             result.append((1.0 if step is None else step, None))
         elif is_torch(item):
             result.append((None, item))

@@ -553,6 +553,7 @@ class Explanation:
                 out.append(_fmt(w))
         return out
 
+    @np.errstate(all="ignore")  # the arithmetic shown may overflow (inf data); it is text
     def _substitution_lines(self) -> list[str]:
         d = self._detail
         lhs = f"{_deriv_text(self.order, self._point())} ≈ "
@@ -1174,7 +1175,8 @@ def _explain_point(line: _Line, i: int) -> Explanation:
     unit = np.asarray(block.row(i))
     weights = np.asarray(w)
     values = line.values[idx]
-    terms = weights * values
+    with np.errstate(all="ignore"):  # inf/nan samples give inf/nan terms, as in the sum itself
+        terms = weights * values
     # Masked arrays: an output is masked when a sample its stencil uses is masked.
     masked_indices: tuple[int, ...] = ()
     if line.mask is not None:

@@ -118,16 +118,34 @@ def _fornberg(x: Sequence, order: int) -> list:
     return c[order]
 
 
+#: Up to this many points, :func:`fornberg_weights` runs in exact arithmetic.
+_EXACT_POINTS = 64
+
+
 def fornberg_weights(points: np.ndarray, order: int, at: float) -> np.ndarray:
     """Weights of the ``order``-th derivative at ``at`` from samples at ``points``.
 
     ``points`` are distinct finite float64 values (validated by the caller,
-    see :func:`gradkit.weights`). The stencil is shifted to ``at`` and scaled
-    to unit size first, so the result does not depend on where or how large
-    it is.
+    see :func:`gradkit.weights`). Up to 64 points the recurrence runs on the
+    exact rational values of the floats and each weight is rounded once
+    (correctly rounded, for points of any magnitude or distance from ``at``;
+    a weight beyond the float range is +-inf). More points: float64, with
+    the stencil shifted to ``at`` and scaled to unit size first.
     """
+    if len(points) <= _EXACT_POINTS:
+        centre = Fraction(float(at))
+        exact = _fornberg([Fraction(float(p)) - centre for p in points], order)
+        return np.array([_rounded(w) for w in exact])
     with np.errstate(over="ignore", under="ignore"):  # weights beyond the float range become inf / 0
         return _coordinate_weights(points - at, 0, 1, range(len(points)), order, centre=0.0)[:, 0]
+
+
+def _rounded(value: Fraction) -> float:
+    """A rational rounded to the nearest float64 (+-inf beyond the range)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _exact_unit_weights(offsets: tuple[int, ...], order: int) -> np.ndarray:
@@ -549,7 +567,8 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
                 form=Quotient(_DIFFERENCE, ("gap",)) if len(offs) == 2 else None,
             )
             if x is not None:
-                block._weights = np.array(_closed_edge_weights(block, x), dtype=np.float64)
+                with np.errstate(all="ignore"):  # underflowed gaps: numpy's inf/nan, silently
+                    block._weights = np.array(_closed_edge_weights(block, x), dtype=np.float64)
             return block
         if x is None:  # structure only (traced coordinates)
             return StencilBlock(i, i + 1, offs, None, kind, edge=True, rule="fornberg")
@@ -604,7 +623,8 @@ def _coordinate_weights(x: np.ndarray, first: int, count: int, offsets, order: i
         mid = x[first + a : first + b] if centre is None else centre
         rows = [x[first + a + o : first + b + o] - mid for o in offsets]
         scale = np.ldexp(1.0, np.frexp(np.max(np.abs(np.stack(rows)), axis=0))[1])
-        w[:, a:b] = np.stack(_scaled_fornberg(rows, scale, order))
+        with np.errstate(over="ignore", under="ignore"):  # weights beyond the float range: inf / 0
+            w[:, a:b] = np.stack(_scaled_fornberg(rows, scale, order))
     return w
 
 

@@ -130,7 +130,11 @@ def _divisors(plan: AxisPlan, block, step) -> list:
 def _division_tables(plan: AxisPlan, blocks: list, dtype: np.dtype, real: np.dtype, step) -> tuple:
     """Per segment: the divisors ``dv``, whether to multiply instead ``dm``
     and how many ``nd`` (see :mod:`._cpu_jit`)."""
-    rows = [_divisors(plan, block, step) for block in blocks]
+    with np.errstate(all="ignore"):  # a reciprocal beyond the range is simply not used
+        return _division_rows([_divisors(plan, block, step) for block in blocks], dtype, real)
+
+
+def _division_rows(rows: list, dtype: np.dtype, real: np.dtype) -> tuple:
     complex_step = any(isinstance(d, complex) or np.iscomplexobj(d) for r in rows for d in r)
     dv = np.ones((len(rows), 2), dtype if complex_step else real)
     dm = np.zeros((len(rows), 2), np.bool_)
