@@ -155,8 +155,10 @@ def _torch_operands(torch: Any, spacing: Any, specs: list) -> list:
             result.append((1.0 if step is None else step, None))
         elif is_torch(item):
             result.append((None, item))
-        else:  # gradkit also takes lists and NumPy arrays of coordinates
-            result.append((None, torch.tensor(np.array(item))))
+        elif isinstance(item, np.ndarray):  # gradkit also takes NumPy arrays (promote like their dtype) ...
+            result.append((None, torch.from_numpy(item.copy())))
+        else:  # ... and lists (the default float, like torch.tensor of them)
+            result.append((None, torch.tensor(item)))
     return result
 
 

@@ -74,10 +74,9 @@ def apply_plan(
     then computed from them with ``xp`` (gradients flow; ``period`` is
     needed on a periodic axis). Returns a new array of the same shape as ``f``.
     """
-    if not array_api_compat.is_numpy_namespace(xp):
-        return _apply(xp, f, plan, axis, real_dtype, device, coords, period, step)
     # NaN and inf in the data travel through the sums silently, as in the
-    # compiled kernel (and in torch); NumPy would otherwise warn.
+    # compiled kernel (and in torch); NumPy would otherwise warn (and so would
+    # NumPy's casts of Python steps beyond float32 inside JAX and others).
     with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
         return _apply(xp, f, plan, axis, real_dtype, device, coords, period, step)
 
