@@ -159,6 +159,27 @@ def torch_style_spacing(draw, data: S.Data, axes: tuple, junk: bool, lib: str, w
 
 
 @st.composite
+def out_code(draw, data: S.Data, count: int | None) -> str:
+    """An ``out=`` argument: arrays of the data's shape (some strided), mostly float64."""
+    shape = data.shape
+    torch_lib = data.lib == "torch"
+    def one():
+        dt = draw(st.sampled_from(["float64"] * 4 + ["float32", "complex128", "int64"]))
+        sh = shape if draw(st.integers(0, 7)) else tuple(s + 1 for s in shape)
+        if torch_lib:
+            return f"torch.empty({sh!r}, dtype=torch.{dt})"
+        if sh and draw(st.booleans()):
+            big = (2 * sh[0],) + tuple(sh[1:])
+            return f"np.empty({big!r}, dtype='{dt}')[::2]"
+        return f"np.empty({sh!r}, dtype='{dt}')"
+    if count is None:
+        return one()
+    k = count if draw(st.integers(0, 7)) else count + 1
+    parts = [one() for _ in range(k)]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+@st.composite
 def _entry_step(draw, lib, junk):
     code = draw(S.any_step(lib, junk))
     try:
@@ -212,6 +233,8 @@ def gradient_case(draw, numpy_shared: bool = False) -> Case:
         kwargs.append(("boundary", boundary))
     if period is not None:
         kwargs.append(("period", period))
+    if not numpy_shared and data.lib in ("numpy", "torch") and draw(st.integers(0, 7)) == 0:
+        kwargs.append(("out", draw(out_code(data, len(axes)))))
     return Case("gradient", data, (), tuple(kwargs))
 
 
@@ -273,6 +296,8 @@ def derivative_case(draw) -> Case:
     for k, v in (("accuracy", acc), ("edge_order", eo), ("boundary", boundary), ("period", period)):
         if v is not None:
             kwargs.append((k, v))
+    if data.lib in ("numpy", "torch") and draw(st.integers(0, 7)) == 0:
+        kwargs.append(("out", draw(out_code(data, None))))
     return Case("derivative", data, tuple(args), tuple(kwargs))
 
 

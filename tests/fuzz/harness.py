@@ -149,7 +149,8 @@ def run(case: Case, fn=None, callee: str | None = None, as_errors: bool = True) 
     and check that no argument was modified."""
     fn = fn or FUNCS[case.func]
     f, args, kwargs = case.build()
-    before = snapshot((f, args, kwargs))
+    inputs = lambda: (f, args, {k: v for k, v in kwargs.items() if k != "out"})  # noqa: E731 - out= is written
+    before = snapshot(inputs())
     out = Outcome()
     with warnings.catch_warnings(record=not as_errors) as caught:
         warnings.simplefilter("error" if as_errors else "always")
@@ -161,7 +162,7 @@ def run(case: Case, fn=None, callee: str | None = None, as_errors: bool = True) 
     if not as_errors:
         out.warnings = tuple(caught or ())
     if as_errors:
-        after = snapshot((f, args, kwargs))
+        after = snapshot(inputs())
         if after != before:
             what = _what_changed(before, after)
             fail(case, "input-modified", what, f"the call modified its {what}")
@@ -286,8 +287,8 @@ def compare_to_reference(case: Case, got: Any, ref: O.Ref, dtype: Any, axes, wha
                 return
             continue
         if not _finite(g):
-            if ref.nan_zero_weight is not None and ref.nan_zero_weight[idx] and _isnan(g):
-                continue  # 0 * NaN inside a closed-form weight: as numpy and torch do
+            if ref.nan_zero_weight is not None and ref.nan_zero_weight[idx]:
+                continue  # 0 * NaN or 0 * inf inside a closed-form weight: as numpy and torch do
             if extreme is None:
                 extreme = weights_extreme(axes, dtype)
             if at_range_limit(ref, idx, dtype, extreme):
@@ -445,6 +446,7 @@ def describe(axes: Sequence[O.AxisModel]) -> str:
         parts.append(
             f"order {m.order}, accuracy {m.accuracy}, edge_order {m.edge_order}, "
             f"{'periodic' if m.periodic else 'one-sided'}, {grid}"
+            + (", NEGATIVE period on increasing coordinates" if m.negative_period else "")
         )
     return "; ".join(parts)
 
@@ -455,6 +457,8 @@ def check_native_call(func: str, case: Case) -> None:
     try:
         d, axes = _model(case, f, args, kwargs)
         model_error = None
+        if kwargs.get("out") is not None and not _out_ok(kwargs["out"], d, axes, case.func):
+            model_error = "out= of the wrong library, shape, dtype or count"
     except O.Invalid as exc:
         d, axes, model_error = None, None, str(exc)
     if out.raised:
@@ -464,7 +468,29 @@ def check_native_call(func: str, case: Case) -> None:
     if model_error is not None:
         fail(case, "accepted-invalid", model_error, f"returned {summary(out.value)} instead of raising")
         return
+    given_out = out.built[2].get("out")
+    if given_out is not None:
+        results = out.value if case.func == "gradient" else (out.value,)
+        targets = given_out if case.func == "gradient" else (given_out,)
+        if any(r is not t for r, t in zip(results, targets)):
+            fail(case, "out-not-returned", case.func, "the results are not the out= arrays")
+            return
     check_native_result(case, out.value, out.built[0], d, axes)
+
+
+def _out_ok(given: Any, d: O.DataModel, axes: list, func: str) -> bool:
+    """out= matches the results (library, shape, dtype; one per output)."""
+    items = given if func == "gradient" else [given]
+    if func == "gradient" and (not isinstance(given, (list, tuple)) or len(given) != len(axes)):
+        return False
+    groups = [[m] for m in axes] if func == "gradient" else [axes]
+    for o, ax in zip(items, groups):
+        want = native_dtype(d, any(is_complex_step(m) for m in ax))
+        if tuple(getattr(o, "shape", ())) != tuple(d.shape) or getattr(o, "dtype", None) != want:
+            return False
+        if d.lib == "numpy" and not isinstance(o, np.ndarray) or d.lib == "torch" and not O.is_torch(o):
+            return False
+    return True
 
 
 def check_native_result(case: Case, value: Any, f_built: Any, d: O.DataModel, axes: list) -> None:
@@ -1079,6 +1105,10 @@ def check_explain(case: Case) -> None:
                     e.plot(ax=ax)
                 finally:
                     plt.close(fig)
+        except (ValueError, TypeError) as exc:
+            if not str(exc).startswith("explain"):
+                fail(case, "render-error", f"{type(exc).__name__} at {_innermost(exc)}: {template(str(exc))}",
+                     f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # noqa: BLE001
             fail(case, "render-error", f"{type(exc).__name__} at {_innermost(exc)}", f"{type(exc).__name__}: {exc}")
 

@@ -178,6 +178,7 @@ class AxisModel:
     coords: list | None = None  # Fractions (coordinate grid)
     period: Fraction | None = None  # signed: direction of the coordinates
     traced: bool = False
+    negative_period: bool = False  # a negative period= was given for increasing coordinates
 
     @property
     def uniform(self) -> bool:
@@ -250,6 +251,8 @@ def arg_ndim(v: Any) -> int | None:
         return int(v.ndim)
     if isinstance(v, (list, tuple)):
         return 1 + max((arg_ndim(e) or 0 for e in v), default=0)
+    if isinstance(v, range):
+        return 1  # a sequence of numbers: array_like coordinates
     if isinstance(v, np.generic) and (not isinstance(v, numbers.Number) or isinstance(v, np.timedelta64)):
         return 0  # datetime64 / timedelta64 / void scalars: scalars, refused as steps
     return 0 if isinstance(v, numbers.Number) else None
@@ -301,7 +304,7 @@ def coordinate_values(v: Any) -> tuple[np.ndarray, bool]:
             raise Invalid("boolean or complex coordinate tensor")
         traced = bool(v.requires_grad)
         arr = v.detach().to(torch.float64).numpy()
-    elif isinstance(v, (list, tuple)) or isinstance(v, np.ndarray) or is_jax(v):
+    elif isinstance(v, (list, tuple, range)) or isinstance(v, np.ndarray) or is_jax(v):
         try:
             arr = np.asarray(v)
         except Exception:
@@ -432,6 +435,7 @@ def make_axis(axis, n, entry, order, accuracy, edge_order, periodic, period) -> 
                 if abs(p) <= span:
                     raise Invalid("period must exceed the span")
                 m.period = abs(p) if inc else -abs(p)
+                m.negative_period = inc and p < 0
     elif period is not None:
         raise Invalid("period without boundary='periodic'")
     return m
@@ -544,7 +548,7 @@ _UNSET = object()
 
 
 def model_gradient(f, spacing=1, dim=_UNSET, axis=_UNSET, edge_order=None, accuracy=2,
-                   boundary="one-sided", period=None) -> tuple[DataModel, list[AxisModel]]:
+                   boundary="one-sided", period=None, out=None) -> tuple[DataModel, list[AxisModel]]:
     d = data_model(f)
     if dim is not _UNSET and axis is not _UNSET:
         raise Invalid("dim and axis")
@@ -559,7 +563,7 @@ def model_gradient(f, spacing=1, dim=_UNSET, axis=_UNSET, edge_order=None, accur
 
 
 def model_derivative(f, order=1, spacing=1, axis=_UNSET, dim=_UNSET, accuracy=2, edge_order=None,
-                     boundary="one-sided", period=None) -> tuple[DataModel, list[AxisModel]]:
+                     boundary="one-sided", period=None, out=None) -> tuple[DataModel, list[AxisModel]]:
     d = data_model(f)
     if dim is not _UNSET and axis is not _UNSET:
         raise Invalid("dim and axis")
@@ -676,7 +680,7 @@ def apply_axis(values: np.ndarray, model: AxisModel, mags: np.ndarray | None = N
                 if nf:
                     if wk != 0:
                         bad = "nan" if nf == "nan" or bad == "nan" else "nonfinite"
-                    elif nf == "nan":
+                    else:  # 0 * inf or 0 * nan: NaN where a closed form multiplies it out
                         nanzero[idx + (i,)] = True
                     continue
                 if isinstance(fk, str):  # a non-finite marker from an earlier pass
