@@ -626,7 +626,7 @@ class Ref:
     """Expected values of one output, point by point (object arrays).
 
     ``exact``: Fraction/CF, or "nan" (a NaN in the stencil), or "nonfinite".
-    ``scale``: sum_k |w_k| |f_k| * (1 + condition), the size of rounding.
+    ``scale``: sum_k |w_k| * max_k |f_k| * (1 + condition), the size of rounding.
     ``offsets``: the stencil of each point along the axis (by position).
     """
 
@@ -693,7 +693,9 @@ def apply_axis(values: np.ndarray, model: AxisModel, mags: np.ndarray | None = N
                 big = max(big, m_)
             pos = idx + (i,)
             out[pos] = bad if bad else total
-            scale[pos] = bound * (1 + cond)
+            # Rounding the positions perturbs every weight by ~eps*cond*sum|w| (a weight that
+            # is small by cancellation as much as a large one), so the scale is sum|w| max|f|.
+            scale[pos] = max(bound, ws * big) * (1 + cond)
             wsum[pos] = ws
             maxf[pos] = big
             if omask is not None:
