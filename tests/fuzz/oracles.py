@@ -95,6 +95,8 @@ class CF:
         return out
 
     def __eq__(self, o):
+        if not isinstance(o, (CF, numbers.Number)):
+            return NotImplemented
         o = CF.of(o) if not isinstance(o, CF) else o
         return self.re == o.re and self.im == o.im
 
