@@ -56,7 +56,8 @@ Environment variables:
     deduplicated, the shortest reproducer of each first.
 
 ``GRADKIT_FUZZ_SEED``
-    With long mode, a fixed seed for the run (``@seed``), to repeat it.
+    A fixed seed (``hypothesis.seed``) instead of the derandomized default or
+    a random one, to repeat a long run or to vary the normal-mode examples.
 
 Hypothesis settings: ``deadline=None``, no example database, the
 ``too_slow``/``data_too_large``/``filter_too_much`` health checks suppressed.

@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 from hypothesis import HealthCheck, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 # ---------------------------------------------------------------------------
@@ -36,19 +37,21 @@ EXAMPLES = int(_ENV_EXAMPLES) if LONG_MODE else 100
 COLLECT_PATH = os.environ.get("GRADKIT_FUZZ_COLLECT") or None
 
 
-def fuzz_settings(share: float = 1.0) -> settings:
-    """Hypothesis settings: ``share`` of :data:`EXAMPLES` examples (at least 5)."""
-    return settings(
+SEED = os.environ.get("GRADKIT_FUZZ_SEED")
+
+
+def fuzz_settings(share: float = 1.0):
+    """Decorator: hypothesis settings with ``share`` of :data:`EXAMPLES` examples
+    (at least 5), and the seed of ``GRADKIT_FUZZ_SEED`` when it is set."""
+    chosen = settings(
         max_examples=max(5, int(EXAMPLES * share)),
         deadline=None,
-        derandomize=not LONG_MODE,
+        derandomize=not LONG_MODE and SEED is None,
         database=None,
         print_blob=False,
         # One bug per test is shrunk and reported (several would multiply the
         # shrinking time); collect mode (GRADKIT_FUZZ_COLLECT) lists them all.
         report_multiple_bugs=False,
-        # In collect mode nothing fails, so there is nothing to shrink; in
-        # normal mode shrinking gives the short reproducer.
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.data_too_large,
@@ -56,6 +59,12 @@ def fuzz_settings(share: float = 1.0) -> settings:
             HealthCheck.large_base_example,
         ],
     )
+
+    def apply(test):
+        test = chosen(test)
+        return hypothesis_seed(int(SEED))(test) if SEED is not None else test
+
+    return apply
 
 
 # ---------------------------------------------------------------------------
