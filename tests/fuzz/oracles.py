@@ -191,9 +191,8 @@ class AxisModel:
             return (0,)
         width = interior_width(self.order, self.accuracy, self.uniform)
         r = (width - 1) // 2
-        centred = tuple(range(-r, width - r))
         if self.periodic or r <= i < self.n - r:
-            return centred
+            return tuple(range(-r, width - r))
         ew = edge_width(self.order, self.edge_order)
         s = min(max(i - (ew - 1) // 2, 0), self.n - ew)
         return tuple(range(s - i, s - i + ew))
