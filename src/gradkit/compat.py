@@ -365,7 +365,8 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
             # numpy's object arithmetic fails (Decimal with a float step):
             # the numbers as float64 instead (op.array, validated).
             outs = _run(op, specs, operands, "numpy", fast)
-        outs = [o if o.dtype == otype else o.astype(otype) for o in outs]
+        with np.errstate(over="ignore"):  # numpy's own store into its output: beyond the range is inf
+            outs = [o if o.dtype == otype else o.astype(otype) for o in outs]
 
     if isinstance(arr, np.ma.MaskedArray):
         # numpy's result is masked wherever a stencil uses a masked sample
