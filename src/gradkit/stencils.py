@@ -331,6 +331,22 @@ def step_divisors(step, order: int) -> list:
 FORNBERG_ON_THE_FLY = "fornberg-on-the-fly"
 
 
+def block_divisors(plan: "AxisPlan", block: "StencilBlock", step, coords=None) -> list:
+    """What ``block``'s weighted sum is divided by, in order (see
+    :class:`Quotient`): the gap comes from ``coords`` when given (the caller's
+    own array library), else from the plan's coordinates as a plain number."""
+    form = block.form
+    if isinstance(form, Prescaled):
+        return []
+    if isinstance(form, Quotient):
+        named = {"h": step, "2h": None if step is None else 2.0 * step}
+        return [
+            (block.gap(coords) if coords is not None else float(block.gap(plan.coords))) if d == "gap" else named.get(d, d)
+            for d in form.divisors
+        ]
+    return step_divisors(step, plan.order)
+
+
 def three_point_weights(hl, hr):
     """Weights of the centred three-point first derivative on any grid.
 

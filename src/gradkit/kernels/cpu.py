@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..stencils import FORNBERG_ON_THE_FLY, AxisPlan, Prescaled, Quotient, step_divisors
+from ..stencils import FORNBERG_ON_THE_FLY, AxisPlan, Prescaled, Quotient, block_divisors
 
 __all__ = ["supports", "apply_plan"]
 
@@ -116,22 +116,11 @@ def _tables(plan: AxisPlan, real_dtype: np.dtype, step) -> tuple:
     return (start, stop, noff, off, w, col, wp, x, period, wrap), [seg[3] for seg in segs]
 
 
-def _divisors(plan: AxisPlan, block, step) -> list:
-    """What a block's sum is divided by, in order (see :class:`~gradkit.stencils.Quotient`)."""
-    form = block.form
-    if isinstance(form, Prescaled):
-        return []
-    if isinstance(form, Quotient):
-        named = {"h": step, "2h": None if step is None else 2.0 * step}
-        return [block.gap(plan.coords) if d == "gap" else named.get(d, d) for d in form.divisors]
-    return step_divisors(step, plan.order)
-
-
 def _division_tables(plan: AxisPlan, blocks: list, dtype: np.dtype, real: np.dtype, step) -> tuple:
     """Per segment: the divisors ``dv``, whether to multiply instead ``dm``
     and how many ``nd`` (see :mod:`._cpu_jit`)."""
     with np.errstate(all="ignore"):  # a reciprocal beyond the range is simply not used
-        return _division_rows([_divisors(plan, block, step) for block in blocks], dtype, real)
+        return _division_rows([block_divisors(plan, block, step) for block in blocks], dtype, real)
 
 
 def _division_rows(rows: list, dtype: np.dtype, real: np.dtype) -> tuple:

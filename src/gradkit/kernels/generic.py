@@ -94,26 +94,6 @@ def _numerator_weights(xp, f, plan, block, axis, real_dtype, device, coords, per
     return [_along(xp, w, f.ndim, axis) for w in _device_rows(xp, block, real_dtype or xp.float64, device)]
 
 
-def _divisors(plan, block, coords, step) -> list:
-    form = block.form
-    if isinstance(form, Prescaled):
-        return []
-    if isinstance(form, Quotient):
-        result = []
-        for d in form.divisors:
-            if d == "gap":
-                # In the caller's coordinates, or a plain number from the plan's.
-                result.append(block.gap(coords) if coords is not None else float(block.gap(plan.coords)))
-            elif d == "h":
-                result.append(step)
-            elif d == "2h":
-                result.append(2.0 * step)
-            else:
-                result.append(d)
-        return result
-    return stencils.step_divisors(step, plan.order)
-
-
 def _apply(xp, f, plan, axis, real_dtype, device, coords, period, step) -> Any:
     if coords is not None and real_dtype is not None and coords.dtype != real_dtype:
         coords = xp.astype(coords, real_dtype)
@@ -135,7 +115,7 @@ def _apply(xp, f, plan, axis, real_dtype, device, coords, period, step) -> Any:
             for w, sample in zip(weights, samples):
                 term = w * sample
                 total = term if total is None else total + term
-        for d in _divisors(plan, block, coords, step):
+        for d in stencils.block_divisors(plan, block, step, coords):
             total = total / d
         pieces.append(total)
     return pieces[0] if len(pieces) == 1 else xp.concat(pieces, axis=axis)
