@@ -7,7 +7,12 @@ grids everywhere, periodic boundaries, and an explanation of every number.
 
 from .derivatives import derivative, gradient, weights
 from .explain import Explanation, explain
+from .operators import curl, divergence, hessian, jacobian, laplacian
 from . import compat
 
-__all__ = ["gradient", "derivative", "explain", "Explanation", "weights", "compat"]
+__all__ = [
+    "gradient", "derivative", "explain", "Explanation", "weights",
+    "laplacian", "divergence", "curl", "hessian", "jacobian",
+    "compat",
+]
 __version__ = "0.1.0"

@@ -338,7 +338,13 @@ def derivative(
         period=period,
         eps=op.rounding_unit(),
     )
-    # A mixed partial runs axis after axis in the compute dtype, rounding once at the end.
+    return chain(op, specs, out, func)
+
+
+def chain(op: Operand, specs: Sequence[_args.AxisSpec], out: Any = None, func: str = "derivative") -> Any:
+    """Apply ``specs`` one after the other (a mixed partial when there are
+    several), in the compute dtype, rounding to the output dtype once at the
+    end; masked input gives numpy's mask. The operators build on this."""
     dtypes = native_dtypes(op, specs)
     compute, out_dtype = next(
         (dt for dt in dtypes if op.xp.isdtype(dt[1], "complex floating")), dtypes[0]
