@@ -7,12 +7,13 @@ grids everywhere, periodic boundaries, and an explanation of every number.
 
 from .derivatives import derivative, gradient, weights
 from .explain import Explanation, explain
+from .matrix import laplacian_matrix, matrix
 from .operators import curl, divergence, hessian, jacobian, laplacian
 from . import compat
 
 __all__ = [
     "gradient", "derivative", "explain", "Explanation", "weights",
-    "laplacian", "divergence", "curl", "hessian", "jacobian",
+    "laplacian", "divergence", "curl", "hessian", "jacobian", "matrix", "laplacian_matrix",
     "compat",
 ]
 __version__ = "0.1.0"

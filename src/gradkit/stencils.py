@@ -460,6 +460,17 @@ class AxisPlan:
                 return block
         raise IndexError(f"point {i} is outside an axis of length {self.n}")
 
+    def block_rows(self, block: StencilBlock) -> np.ndarray:
+        """Effective weights (divisors applied) of every point of ``block``,
+        shape ``(len(offsets), stop - start)``: what :meth:`stencil` gives for
+        one point, for all of them at once (what :mod:`gradkit.matrix` reads)."""
+        w = block.weights
+        w = np.broadcast_to(w[:, None], (len(block.offsets), block.stop - block.start)) if w.ndim == 1 else w
+        with np.errstate(over="ignore", under="ignore"):
+            for d in step_divisors(self.step, self.order) + unit_divisors(self):
+                w = w / d
+        return np.asarray(w)
+
     def stencil(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Sample indices and effective weights (divisor applied) of point ``i``."""
         block = self.block_of(i)
