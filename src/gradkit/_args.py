@@ -207,7 +207,8 @@ def _scan(x: np.ndarray) -> tuple:
     increasing, strictly decreasing, exactly evenly spaced, smallest and
     largest gap between neighbours)."""
     increasing = decreasing = uniform = True
-    h = x[1] - x[0] if len(x) > 1 else 0.0
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: reported below as non-finite
+        h = x[1] - x[0] if len(x) > 1 else 0.0
     gmin, gmax = math.inf, 0.0
     for a in range(0, len(x), _SCAN_CHUNK):
         chunk = x[a : a + _SCAN_CHUNK + 1]  # one sample of overlap with the next chunk
