@@ -214,3 +214,35 @@ def test_width_in_coordinate_units():
     x = np.linspace(0, 10, 101)  # spacing 0.1
     r = gradkit.smooth_derivative(np.sin(x), spacing=x, width=1.1, degree=2, full_output=True)
     assert r.params["window"] == 11
+
+
+# ---------------------------------------------------------------------------
+# explain_savgol
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("i", [0, 2, 10, 29])
+def test_explain_savgol_reads_the_plan(i):
+    rng = np.random.default_rng(7)
+    x = np.cumsum(rng.uniform(0.5, 1.5, 30))
+    f = np.sin(x / 3) + 0.01 * rng.standard_normal(30)
+    e = gradkit.explain_savgol(f, i, 1, spacing=x, window=7, degree=3)
+    full = gradkit.smooth_derivative(f, 1, spacing=x, window=7, degree=3)
+    assert e.result == full[i]
+    assert len(e.indices) == 7 and i in e.indices
+    assert e.polynomial.deriv(1)(0.0) == pytest.approx(e.result, rel=1e-9, abs=1e-12)
+    np.testing.assert_allclose(np.sum(e.weights * e.values), e.result, rtol=1e-12, atol=1e-14)
+    assert "least-squares polynomial of degree 3" in str(e) and "| index |" in e.to_markdown()
+
+
+def test_explain_savgol_plot_and_errors(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    e = gradkit.explain_savgol(np.arange(20.0) ** 2, (5,), spacing=0.5, window=5, degree=2)
+    ax = e.plot()
+    ax.figure.savefig(tmp_path / "sg.png")
+    assert (tmp_path / "sg.png").stat().st_size > 0
+    with pytest.raises(IndexError, match="out of range"):
+        gradkit.explain_savgol(np.arange(20.0), 25, window=5, degree=2)
+    with pytest.raises(ValueError, match="order=3 is higher than degree=2"):
+        gradkit.explain_savgol(np.arange(20.0), 3, 3, window=5, degree=2)
