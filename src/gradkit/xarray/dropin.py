@@ -16,7 +16,6 @@ from numpy's on the whole axis in the last bit.
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any, Hashable
 
@@ -93,6 +92,28 @@ def _dask_gradient(data: Any, coord: Any, axis: int, edge_order: int) -> Any:
     )
 
 
+def _numpy_bool_message() -> str:
+    """numpy's own message for the subtraction numpy.gradient does on booleans."""
+    try:
+        np.subtract(np.array([True]), np.array([False]))
+    except TypeError as exc:
+        return str(exc)
+    return "numpy boolean subtract is not supported"  # pragma: no cover - a numpy that allows it
+
+
+def _numpy_bool(data: np.ndarray, coord: Any, axis: int, edge_order: int) -> np.ndarray:
+    """numpy.gradient on booleans: it validates the shape and coordinates,
+    then subtracts booleans (a TypeError) except where every formula is a
+    weighted sum -- non-uniform coordinates with second-order edges --, whose
+    values are those of the data as float64."""
+    values = numpy_gradient(data.astype(np.float64), coord, axis=axis, edge_order=edge_order)
+    x = np.asarray(coord)
+    steps = np.diff(x.astype(np.float64) if x.dtype.kind in "iu" else x)
+    if edge_order == 2 and not (steps == steps[0]).all():
+        return values
+    raise TypeError(f"{_numpy_bool_message()} -- differentiate: boolean data; convert with astype(float)")
+
+
 def xarray_gradient(data: Any, coord: Any, axis: int, edge_order: Any) -> Any:
     """What xarray's ``duck_array_ops.gradient`` returns, computed by gradkit.
 
@@ -106,6 +127,8 @@ def xarray_gradient(data: Any, coord: Any, axis: int, edge_order: Any) -> Any:
     if dask:
         return _dask_gradient(data, coord, axis, int(edge_order))
     if isinstance(data, np.ndarray):
+        if data.dtype == np.bool_:
+            return _numpy_bool(data, coord, axis, int(edge_order))
         return numpy_gradient(data, coord, axis=axis, edge_order=int(edge_order))
     xp = data.__array_namespace__() if hasattr(data, "__array_namespace__") else np
     return xp.gradient(data, coord, axis=axis, edge_order=edge_order)
@@ -188,6 +211,3 @@ def differentiate(
         result[name] = var
     return result
 
-
-def _is_integral(x: Any) -> bool:  # pragma: no cover - kept for symmetry with math.ceil in Dask
-    return math.ceil(x) == x
