@@ -89,15 +89,14 @@ def derivative_units(data_units: Any, coord_units: Sequence[Any], orders: Sequen
         return None
     if any(u is None or not isinstance(u, str) for u in coord_units):
         return None
-    data_terms = _terms(data_units)
+    data_terms = [] if data_units.strip() in ("", "1") else _terms(data_units)
     merged: dict[str, int] = {}
     prefix = ""
     if data_terms is None:
         prefix = data_units.strip()
     else:
         for name, k in data_terms:
-            if name != "1":
-                merged[name] = merged.get(name, 0) + k
+            merged[name] = merged.get(name, 0) + k
     tail = []
     for unit, order in zip(coord_units, orders):
         if order == 0 or unit.strip() in ("", "1"):
