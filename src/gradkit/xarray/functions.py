@@ -153,13 +153,18 @@ def _differentiate_variable(
         )
     axis = tuple(var.get_axis_num(d) for d in dims)
     spacing = tuple(a.spacing() for a in axes)
-    result = _derivatives.derivative(
-        raw,
-        tuple(orders) if mixed else orders[0],
-        spacing=spacing if mixed else spacing[0],
-        axis=axis if mixed else axis[0],
-        **options,
-    )
+    try:
+        result = _derivatives.derivative(
+            raw,
+            tuple(orders) if mixed else orders[0],
+            spacing=spacing if mixed else spacing[0],
+            axis=axis if mixed else axis[0],
+            **options,
+        )
+    except (TypeError, ValueError) as exc:
+        # gradkit's message counts dims by position: say which labelled dim each one is
+        where = ", ".join(f"dim {k} is {a.dim!r} (coordinate {a.name!r})" for k, a in zip(axis, axes))
+        raise type(exc)(f"{exc} [{where}]") from None
     if quantity:
         result = type(data)(result, _units.pint_units(data, [a.pint_entry() for a in axes], orders, func))
     attrs = dict(var.attrs) if keep else {}
