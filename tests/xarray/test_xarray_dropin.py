@@ -174,6 +174,8 @@ def test_dataset_with_mixed_variables_identical_to_xarray(data, no_compute):
     if data.draw(st.sampled_from(["numpy", "dask", "dask"])) == "dask":
         ds = _chunked(data.draw, ds)
     coord = _pick_coord(data.draw, ds)
+    if data.draw(st.integers(0, 5)) == 3:
+        coord = "ints"  # a data variable as the coordinate, as xarray allows
     edge_order = data.draw(st.sampled_from([1, 2]))
     unit = data.draw(st.sampled_from([None, *UNITS]))
     got = _compare(ds, coord, edge_order, unit, no_compute)
@@ -274,6 +276,16 @@ def test_other_duck_arrays_go_to_what_xarray_calls():
     assert type(got.data) is type(want.data)
     assert got.data.units == want.data.units
     np.testing.assert_array_equal(got.data.magnitude, want.data.magnitude)
+
+
+@pytest.mark.parametrize("keep_attrs", [True, False, "default"])
+def test_keep_attrs_option_as_xarray(keep_attrs):
+    da = xr.DataArray(np.arange(6.0) ** 2, dims="x", coords={"x": ("x", np.arange(6.0), {"units": "m"})},
+                      attrs={"units": "K"}, name="T")
+    ds = da.to_dataset().assign_attrs(title="t")
+    with xr.set_options(keep_attrs=keep_attrs):
+        for obj in (da, ds, da.chunk(x=3)):
+            assert_identical(differentiate(obj, "x").compute(), obj.differentiate("x").compute())
 
 
 def test_not_an_xarray_object():
