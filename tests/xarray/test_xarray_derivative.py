@@ -243,6 +243,8 @@ def test_explain_matches_the_derivative_by_label_and_by_position():
 
 def test_explain_errors_name_the_problem():
     da = field()
+    with pytest.raises(TypeError, match="coord is needed for a 2-D object"):
+        da.gradkit.explain(x=float(da["x"][0]), y=0.0)
     with pytest.raises(ValueError, match=r"missing \['y'\]"):
         da.gradkit.explain("x", x=float(da["x"][0]))
     with pytest.raises(KeyError, match="not in the index"):

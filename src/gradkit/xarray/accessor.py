@@ -42,14 +42,14 @@ class GradkitDataArrayAccessor(_Common):
     >>> da = xr.DataArray(x**2, dims="x", coords={"x": x})
     >>> da.gradkit.derivative("x").values.tolist() == (2 * x).tolist()
     True
-    >>> e = da.gradkit.explain("x", x=0.5)
+    >>> e = da.gradkit.explain(x=0.5)           # a 1-D object: along its one dim
     >>> e.offsets, bool(e.result == da.gradkit.derivative("x").sel(x=0.5))
     ((-1, 1), True)
     """
 
     def explain(
         self,
-        coord: Hashable,
+        coord: Hashable | None = None,
         order: int = 1,
         *,
         isel: Mapping | None = None,
@@ -63,7 +63,15 @@ class GradkitDataArrayAccessor(_Common):
         ``isel={"y": 3}``, one per dim. The keywords ``accuracy``,
         ``edge_order``, ``boundary``, ``period`` and ``datetime_unit`` are
         the derivative's options, as in :func:`gradkit.xarray.derivative`.
+        ``coord`` may be left out on a 1-D object: its one dim.
         """
+        if coord is None:
+            if self._obj.ndim != 1:
+                raise TypeError(
+                    f"explain: coord is needed for a {self._obj.ndim}-D object (the coordinate to differentiate "
+                    f"along; dims: {self._obj.dims})"
+                )
+            coord = self._obj.dims[0]
         options = {k: labels_and_options.pop(k) for k in list(labels_and_options) if k in _OPTIONS}
         return functions.explain_point(
             self._obj, coord, order, isel=isel, method=method, **options, **labels_and_options

@@ -31,18 +31,16 @@ _MORE = "gradkit.xarray.derivative(obj, coord, edge_order=...) takes any edge_or
 
 
 def _check_edge_order(edge_order: Any, dask: bool) -> None:
-    """1 or 2, as in xarray; beyond 2, the original's own error."""
-    if isinstance(edge_order, numbers.Integral) and not isinstance(edge_order, (bool, np.bool_)):
-        if edge_order > 2:
-            original = (
-                "edge_order must be less than or equal to 2." if dask else "'edge_order' greater than 2 not supported"
-            )
-            raise ValueError(f"{original} -- differentiate: edge_order={edge_order!r}; {_MORE}")
-        if edge_order >= 1:
-            return
-    raise (TypeError if not isinstance(edge_order, numbers.Real) or isinstance(edge_order, (bool, np.bool_)) else ValueError)(
-        f"differentiate: edge_order must be 1 or 2 (the accuracy of the one-sided edges), got {edge_order!r}"
-    )
+    """1 or 2, as in xarray; above 2, the original's own error (numpy's or Dask's)."""
+    boolean = isinstance(edge_order, (bool, np.bool_))
+    integer = isinstance(edge_order, numbers.Integral) and not boolean
+    if integer and edge_order > 2:
+        original = "edge_order must be less than or equal to 2." if dask else "'edge_order' greater than 2 not supported"
+        raise ValueError(f"{original} -- differentiate: edge_order={edge_order!r}; {_MORE}")
+    if integer and edge_order >= 1:
+        return
+    error = ValueError if isinstance(edge_order, numbers.Real) and not boolean else TypeError
+    raise error(f"differentiate: edge_order must be 1 or 2 (the accuracy of the one-sided edges), got {edge_order!r}")
 
 
 def _block_gradient(x: np.ndarray, coord: Any, axis: int, locs: Any, edge_order: int, block_id: Any = None) -> np.ndarray:

@@ -24,6 +24,7 @@ from ._coords import coordinate, is_datetime_like, to_numeric
 
 __all__ = ["derivative", "gradient", "explain_point", "auto_period"]
 
+# CF's spellings of degrees (lower-cased: "degreesE" is "degreese").
 _DEGREES = {
     "degrees_east", "degree_east", "degrees_e", "degree_e", "degreese", "degreee",
     "degrees", "degree", "deg", "degrees_north", "degree_north", "degrees_n", "degree_n",
