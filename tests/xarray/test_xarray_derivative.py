@@ -159,6 +159,12 @@ def test_dataset_differentiates_the_variables_along_the_dim_and_keeps_the_others
     np.testing.assert_array_equal(got["n"].values, gradkit.derivative(np.arange(12), 1, spacing=da["x"].values, accuracy=4))
     with pytest.raises(ValueError, match="data variable '(flat|n)' has dims"):
         gx.derivative(ds, ("x", "y"), (1, 1))
+    with pytest.raises(ValueError, match=r"'n' is a data variable: make it a coordinate with obj.set_coords\('n'\)"):
+        gx.derivative(ds, "n")
+    np.testing.assert_array_equal(
+        gx.derivative(ds.set_coords("n"), "n")["T"].values,
+        gradkit.derivative(da.values, 1, spacing=np.arange(12), axis=0),
+    )
 
 
 def test_gradient_returns_one_derivative_per_coordinate():

@@ -148,9 +148,12 @@ def coordinate(
     except TypeError:
         raise TypeError(f"{func}: {argument} must be a coordinate or dimension name, got {coord!r}") from None
     if coord not in obj.coords and coord not in obj.dims:
+        hint = ""
+        if isinstance(obj, xr.Dataset) and coord in obj.data_vars:
+            hint = f" ({coord!r} is a data variable: make it a coordinate with obj.set_coords({coord!r}))"
         raise ValueError(
             f"{func}: {argument}={coord!r} is neither a coordinate nor a dimension of the "
-            f"{type(obj).__name__}; coordinates: {sorted(map(str, obj.coords))}, dimensions: "
+            f"{type(obj).__name__}{hint}; coordinates: {sorted(map(str, obj.coords))}, dimensions: "
             f"{sorted(map(str, obj.dims))}"
         )
     if coord not in obj.coords:
