@@ -98,6 +98,17 @@ def test_datetime_coordinates_are_xarrays_numbers(kind, unit):
     assert got.attrs["units"] == f"K {name}-2"
 
 
+def test_mixed_partial_in_time_and_space_takes_the_datetime_unit():
+    time = np.datetime64("2000-01-01", "ns") + np.arange(8) * np.timedelta64(6, "h")
+    x = np.linspace(0.0, 1.0, 9)
+    da = xr.DataArray(np.random.default_rng(2).normal(size=(8, 9)), dims=("time", "x"),
+                      coords={"time": time, "x": ("x", x, {"units": "m"})}, attrs={"units": "K"})
+    got = gx.derivative(da, ("time", "x"), (1, 1), datetime_unit="h")
+    hours = np.arange(8) * 6.0
+    np.testing.assert_array_equal(got.values, gradkit.derivative(da.values, (1, 1), axis=(0, 1), spacing=(hours, x)))
+    assert got.attrs["units"] == "K hour-1 m-1"
+
+
 # ---------------------------------------------------------------------------
 # convergence on a labelled field
 # ---------------------------------------------------------------------------
@@ -271,7 +282,7 @@ def test_explain_errors_name_the_problem():
         (dict(coord="z"), ValueError, "Coordinate z must be 1 dimensional but is 0 dimensional -- derivative: coord="),
         (dict(coord=("x", "y"), order=1), ValueError, "coord and order must both be"),
         (dict(coord=("x", "x"), order=(1, 1)), ValueError, "along different dims"),
-        (dict(coord="x", datetime_unit="D"), ValueError, "datetime_unit='D' is only used with a datetime"),
+        (dict(coord="x", datetime_unit="D"), ValueError, "datetime_unit='D' is only used with datetime or cftime"),
         (dict(coord="x", accuracy=0), ValueError, "accuracy"),
         (dict(coord="x", order=-1), ValueError, "order"),
         (dict(coord="x", boundary="wrap"), ValueError, "boundary"),

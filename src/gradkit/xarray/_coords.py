@@ -37,6 +37,7 @@ __all__ = [
     "default_datetime_unit",
     "to_numeric",
     "dropin_coordinate",
+    "check_datetime_unit",
 ]
 
 #: The name xarray gives a DataArray's own variable inside its temporary
@@ -141,7 +142,8 @@ def coordinate(
     as xarray converts them; ``None`` for a dim without a coordinate, whose
     positions 0, 1, 2, ... are the grid), the coordinate variable itself
     (``None`` for a bare dim) and the datetime unit used (``None`` unless
-    the coordinate is datetime-like).
+    the coordinate is datetime-like; ``datetime_unit`` is ignored for
+    others, see :func:`check_datetime_unit`).
     """
     try:
         hash(coord)
@@ -157,11 +159,6 @@ def coordinate(
             f"{sorted(map(str, obj.dims))}"
         )
     if coord not in obj.coords:
-        if datetime_unit is not None:
-            raise ValueError(
-                f"{func}: datetime_unit={datetime_unit!r} is only used with a datetime or cftime coordinate; "
-                f"dimension {coord!r} has no coordinate (its grid is the positions 0, 1, 2, ...)"
-            )
         return coord, None, None, None
     var = obj.coords[coord].variable
     if var.ndim != 1:
@@ -179,13 +176,19 @@ def coordinate(
             datetime_unit = default_datetime_unit(var)
         values = to_numeric(np.asarray(data), datetime_unit)
     else:
-        if datetime_unit is not None:
-            raise ValueError(
-                f"{func}: datetime_unit={datetime_unit!r} is only used with a datetime or cftime coordinate; "
-                f"coordinate {coord!r} has dtype {var.dtype}"
-            )
         values = _magnitude(data)
+        datetime_unit = None
     return var.dims[0], values, var, datetime_unit
+
+
+def check_datetime_unit(datetime_unit: Any, axes: Any, func: str) -> None:
+    """``datetime_unit`` given, but no differentiated coordinate is a datetime."""
+    if datetime_unit is not None and all(a.datetime_unit is None for a in axes):
+        names = ", ".join(repr(a.name) for a in axes)
+        raise ValueError(
+            f"{func}: datetime_unit={datetime_unit!r} is only used with datetime or cftime coordinates; "
+            f"{names} {'is' if len(axes) == 1 else 'are'} not"
+        )
 
 
 def _magnitude(data: Any) -> np.ndarray:

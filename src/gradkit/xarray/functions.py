@@ -20,7 +20,7 @@ import xarray as xr
 from .. import derivatives as _derivatives
 from ..explain import Explanation, explain as _explain
 from . import units as _units
-from ._coords import coordinate, is_datetime_like, to_numeric
+from ._coords import check_datetime_unit, coordinate, is_datetime_like, to_numeric
 
 __all__ = ["derivative", "gradient", "explain_point", "auto_period"]
 
@@ -43,8 +43,6 @@ class _Axis:
     def __init__(self, obj: Any, coord: Hashable, datetime_unit: str | None, func: str, argument: str):
         self.name = coord
         self.dim, self.values, self.var, self.datetime_unit = coordinate(obj, coord, datetime_unit, func, argument)
-        if self.values is not None and len(self.values) != obj.sizes[self.dim]:  # pragma: no cover - xarray forbids
-            raise ValueError(f"{func}: coordinate {coord!r} does not match dim {self.dim!r}")
 
     @property
     def unit_string(self) -> str | None:
@@ -142,8 +140,8 @@ def _differentiate_variable(
     var: xr.Variable, axes: Sequence[_Axis], orders: Sequence[Any], mixed: bool, options: dict, func: str, keep: bool
 ) -> xr.Variable:
     data = var.data
-    if is_datetime_like(var):
-        data = to_numeric(data, axes[0].datetime_unit)
+    if is_datetime_like(var):  # datetime data: in the unit of the (first) datetime coordinate, as xarray does
+        data = to_numeric(data, next((a.datetime_unit for a in axes if a.datetime_unit), None))
     quantity = _units.is_quantity(data)
     raw = data.magnitude if quantity else data
     dims = [a.dim for a in axes]
@@ -251,6 +249,7 @@ def derivative(
     axes = [
         _Axis(obj, c, datetime_unit, func, f"coord[{k}]" if mixed else "coord") for k, c in enumerate(coords)
     ]
+    check_datetime_unit(datetime_unit, axes, func)
     options = dict(
         accuracy=accuracy, edge_order=edge_order, boundary=boundary, period=_periods(axes, boundary, period, func)
     )
@@ -403,6 +402,7 @@ def explain_point(
     if not isinstance(obj, xr.DataArray):
         raise TypeError(f"{func}: obj must be an xarray DataArray, got {type(obj).__name__}")
     axis = _Axis(obj, coord, datetime_unit, func, "coord")
+    check_datetime_unit(datetime_unit, [axis], func)
     where = _positions(obj, isel, labels, method, func)
     line = obj.variable.isel({d: k for d, k in where.items() if d != axis.dim})
     data = line.data
