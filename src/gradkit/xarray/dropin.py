@@ -205,7 +205,6 @@ def differentiate(
         result.encoding = {}
         return result
     result = obj.copy(deep=False)
-    for name, var in new.items():
-        result[name] = var
+    result.update(new)  # one merge: the variables keep their places, the Dataset its attributes
     return result
 

@@ -260,7 +260,7 @@ def derivative(
         result = obj.copy(deep=False, data=var.data)
         result.attrs = var.attrs
         return result
-    result = obj.copy(deep=False)
+    new = {}
     for name, var in obj.data_vars.items():
         present = dims & set(var.dims)
         if not present:
@@ -270,7 +270,9 @@ def derivative(
                 f"{func}: data variable {name!r} has dims {var.dims} but the mixed partial runs along "
                 f"{tuple(a.dim for a in axes)}; select the variables that have all of them first"
             )
-        result[name] = _differentiate_variable(var.variable, axes, orders, mixed, options, func, keep)
+        new[name] = _differentiate_variable(var.variable, axes, orders, mixed, options, func, keep)
+    result = obj.copy(deep=False)
+    result.update(new)  # one merge: the variables keep their places
     if not keep:
         result.attrs = {}
     return result
