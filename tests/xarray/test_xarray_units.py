@@ -27,7 +27,8 @@ from gradkit.xarray.units import derivative_units  # noqa: E402
         ("K", [""], [1], "K"),  # positions: dimensionless
         ("K", ["1"], [1], "K"),
         ("K", ["km/h"], [2], "K (km/h)-2"),
-        ("degC/100", ["m"], [1], "degC/100 m-1"),
+        ("degC/100", ["m"], [1], "(degC/100) m-1"),
+        ("K/m", ["s"], [1], "(K/m) s-1"),
         ("K", ["degrees_east"], [1], "K degrees_east-1"),
         ("K", ["m"], [0], "K"),
         ("K", [None], [1], None),

@@ -10,9 +10,9 @@ what ``units`` attributes of netCDF data hold):
   term by term: exponents of equal names add up, terms whose exponent
   becomes 0 disappear, exponent 1 is not written. So ``K`` by ``m`` is
   ``K m-1``; ``m s-1`` by ``s`` is ``m s-2``; ``m`` by ``m`` is ``1``;
-* any other coordinate unit (``m/s``, ``10 m``, ``degrees_east`` is a
-  simple name) is written in parentheses: ``K (km/h)-1``; any other data
-  unit is kept verbatim in front;
+* any other unit is written in parentheses (``degrees_east`` is a simple
+  name): a coordinate's with its exponent, ``K (km/h)-1``; the data's in
+  front, ``(K/m) s-1``;
 * datetime and cftime coordinates are in their ``datetime_unit``:
   ``week``, ``day``, ``hour``, ``minute``, ``s``, ``ms``, ``us``, ``ns``,
   ``ps``, ``fs``, ``as``;
@@ -93,7 +93,7 @@ def derivative_units(data_units: Any, coord_units: Sequence[Any], orders: Sequen
     merged: dict[str, int] = {}
     prefix = ""
     if data_terms is None:
-        prefix = data_units.strip()
+        prefix = f"({data_units.strip()})"  # grouped, so that the coordinates' terms divide all of it
     else:
         for name, k in data_terms:
             merged[name] = merged.get(name, 0) + k
