@@ -297,3 +297,17 @@ def test_accessor_differentiate_is_the_drop_in():
     da = xr.DataArray(np.arange(5.0) ** 3, dims="x", coords={"x": [0.0, 0.5, 2.0, 2.5, 4.0]})
     assert_identical(da.gradkit.differentiate("x", 2), da.differentiate("x", 2))
     assert_identical(da.to_dataset(name="v").gradkit.differentiate("x"), da.to_dataset(name="v").differentiate("x"))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("chunks", [None, {"lat": 37, "lon": 100}])
+def test_a_larger_field_through_the_compiled_kernel(dtype, chunks):
+    rng = np.random.default_rng(11)
+    lat = np.sort(rng.uniform(-80, 80, 181))
+    da = xr.DataArray(rng.normal(size=(181, 360)).astype(dtype), dims=("lat", "lon"),
+                      coords={"lat": lat, "lon": np.arange(360.0)})
+    if chunks:
+        da = da.chunk(chunks)
+    for coord in ("lat", "lon"):
+        for edge_order in (1, 2):
+            assert_identical(differentiate(da, coord, edge_order).compute(), da.differentiate(coord, edge_order).compute())
