@@ -11,7 +11,6 @@ import contextlib
 import pytest
 
 pytest.importorskip("xarray")
-dask = pytest.importorskip("dask")
 
 
 class ComputeError(AssertionError):
@@ -25,6 +24,7 @@ def _refuse(*args, **kwargs):
 @pytest.fixture
 def no_compute():
     """A context manager in which any Dask compute fails (the laziness contract)."""
+    dask = pytest.importorskip("dask")
 
     @contextlib.contextmanager
     def block():

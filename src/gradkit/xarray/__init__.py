@@ -25,6 +25,11 @@ Examples
 (True, {})
 """
 
+try:
+    import xarray as _xarray  # noqa: F401
+except ImportError as exc:  # pragma: no cover - xarray is in the test extra
+    raise ImportError("gradkit.xarray needs xarray: pip install xarray (or gradkit[xarray])") from exc
+
 from .accessor import GradkitDataArrayAccessor, GradkitDatasetAccessor
 from .dropin import differentiate
 from .functions import derivative, gradient

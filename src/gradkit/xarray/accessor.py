@@ -63,7 +63,8 @@ class GradkitDataArrayAccessor(_Common):
         ``isel={"y": 3}``, one per dim. The keywords ``accuracy``,
         ``edge_order``, ``boundary``, ``period`` and ``datetime_unit`` are
         the derivative's options, as in :func:`gradkit.xarray.derivative`.
-        ``coord`` may be left out on a 1-D object: its one dim.
+        ``coord`` may be left out on a 1-D object: its one dim. (A dim named
+        like one of those options is given by position, with ``isel``.)
         """
         if coord is None:
             if self._obj.ndim != 1:
