@@ -10,7 +10,7 @@ import pytest
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-@pytest.mark.parametrize("page", ["operators.md"])
+@pytest.mark.parametrize("page", ["operators.md", "noisy.md"])
 def test_doc_page_examples(page):
     pytest.importorskip("scipy")
     result = doctest.testfile(str(DOCS / page), module_relative=False, optionflags=doctest.ELLIPSIS)
