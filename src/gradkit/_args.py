@@ -291,13 +291,17 @@ def _coordinates(
     if not (increasing or decreasing):
         # Not monotonic: only a sort finds repeated values.
         order = np.argsort(x, kind="stable")
-        same = np.flatnonzero(np.diff(x[order]) == 0)
+        sorted_gaps = np.diff(x[order])
+        same = np.flatnonzero(sorted_gaps == 0)
         if len(same):
             i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
             raise ValueError(
                 f"{func}: {name} must hold distinct coordinates, but entries {i} and {j} "
                 f"are both {float(x[i])}"
             )
+        # Two values that nearly coincide sit in some stencil together even
+        # when they are not neighbours in the array: their gap counts too.
+        gmin = min(gmin, float(sorted_gaps.min()))
     step = float(x[1] - x[0]) if uniform else None
     if digest is not None:
         if len(_CHECKED) >= 256:

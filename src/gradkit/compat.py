@@ -36,6 +36,12 @@ class TorchCompatError(ValueError, RuntimeError):
     """
 
 
+class TorchUnsupportedDtypeError(TypeError, NotImplementedError):
+    """Data of a dtype torch's own arithmetic cannot differentiate
+    (complex32, the float8 types): a ``TypeError``, and also the
+    ``NotImplementedError`` that ``torch.gradient`` raises for them."""
+
+
 class TorchCompatTypeError(TypeError, RuntimeError):
     """A bad argument type to :func:`torch_gradient` (e.g. boolean data).
 
@@ -97,6 +103,17 @@ _TORCH_MESSAGES = {
         f"with {f['ndim']} dimensions!"
     ),
 }
+
+
+def _as_timedelta(values: np.ndarray, otype: np.dtype) -> np.ndarray:
+    """gradkit's wider edges on datetimes (computed in float64): timedeltas
+    rounded once to the nearest unit (ties to even); NaN (a stencil that read
+    a NaT) becomes NaT."""
+    nat = np.iinfo(np.int64).min
+    with np.errstate(invalid="ignore"):
+        ints = np.where(np.isfinite(values), np.rint(values), 0).astype(np.int64)
+    ints[~np.isfinite(values)] = nat
+    return ints.view(otype)
 
 
 def _scalar_edges(out: np.ma.MaskedArray, masked: np.ma.MaskedArray, op: Operand, specs: list,
@@ -246,6 +263,20 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     if not is_torch(input):
         raise TypeError(f"{func}: input must be a torch.Tensor, got {type(input).__name__}")
     import torch  # the caller handed us a tensor, so torch is already imported
+
+    if input.dtype == torch.complex32 or "float8" in str(input.dtype):
+        raise TorchUnsupportedDtypeError(
+            f"{func}: torch's arithmetic does not divide {input.dtype} tensors (torch.gradient raises "
+            f"NotImplementedError for them); convert the input first, e.g. input.to(torch.complex64) or "
+            "input.to(torch.float32)"
+        )
+    for item in spacing if isinstance(spacing, (list, tuple)) else [spacing]:
+        if item is not None and np.ndim(item) == 0 and not is_torch(item) and not isinstance(item, (int, float, complex, np.number)):
+            raise TorchCompatTypeError(
+                f"{func}: spacing must hold numbers torch takes (int, float, complex, or 0-d tensors) or "
+                f"coordinate tensors, got {type(item).__name__} {item!r} (torch.gradient refuses it too); "
+                "convert it, e.g. float(value)"
+            )
 
     try:
         try:
@@ -412,9 +443,13 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
         # Beyond numpy: gradkit's own wider edges, computed in the data's dtype.
         from .derivatives import native_dtypes
 
+        if data.dtype.kind == "m":
+            counts = data.view(np.int64).astype(np.float64)
+            counts[np.isnat(data)] = np.nan  # NaT reaches the outputs whose stencils read it, as NaT
+            op = as_operand(counts, func)
         outs = evaluate(op, specs, native_dtypes(op, specs))
         if data.dtype.kind == "m":
-            outs = [np.trunc(o).astype(np.int64).view(otype) for o in outs]
+            outs = [_as_timedelta(o, otype) for o in outs]
     else:
         values = list(varargs) if len(varargs) == len(axes) else list(varargs) * len(axes) if varargs else [1.0] * len(axes)
         operands = [_numpy_operand(v, s) for v, s in zip(values, specs)]
@@ -424,7 +459,7 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
             # float16 data divide in float64), and non-finite quotients are
             # masked. The very operations, on the masked array, give its
             # values and its mask.
-            masked = arr if data.dtype.kind in "fc" else arr.astype(np.float64)
+            masked = arr.astype(np.float64) if arr.dtype.kind in "iu" else arr  # numpy widens integers first
             outs = _run(Operand(masked, _MaskedNamespace(op.xp), op.kind, True), specs, operands, "numpy",
                         [False] * len(specs))
             if masked.ndim == 1 and specs[0].n > 1:

@@ -660,6 +660,7 @@ def apply_axis(values: np.ndarray, model: AxisModel, mags: np.ndarray | None = N
     maxf = np.empty(vals.shape, dtype=object)
     omask = None if mk is None else np.zeros(vals.shape, bool)
     nanzero = np.zeros(vals.shape, bool)
+    r_ = (interior_width(model.order, model.accuracy, model.uniform) - 1) // 2 if model.order else 0
     stencils = []
     for i in range(n):
         offs, w = model.weights(i)
@@ -700,7 +701,12 @@ def apply_axis(values: np.ndarray, model: AxisModel, mags: np.ndarray | None = N
             wsum[pos] = ws
             maxf[pos] = big
             if omask is not None:
-                omask[pos] = any(mk[idx + (j,)] for wk, j in zip(w, js) if wk != 0)
+                # A sample the stencil reads masks the output even through a
+                # zero weight (numpy's b * f[i] with hl == hr). Uniform plans
+                # and coordinate edge stencils leave zero-weight samples out;
+                # interior coordinate stencils read all of theirs.
+                reads_all = not model.uniform and (model.periodic or r_ <= i < model.n - r_)
+                omask[pos] = any(mk[idx + (j,)] for wk, j in zip(w, js) if wk != 0 or reads_all)
     back = lambda x: None if x is None else np.moveaxis(x, -1, a)  # noqa: E731
     return back(out), back(scale), back(wsum), back(maxf), back(omask), back(nanzero)
 

@@ -30,7 +30,7 @@ def _along(xp: Any, column: Any, ndim: int, axis: int) -> Any:
     """A 1-D array of per-point values, shaped to broadcast along ``axis``
     (a 0-d value, the weight of a one-point block, stays 0-d: as in the
     originals, it takes part in type promotion like a scalar)."""
-    if getattr(column, "ndim", 1) == 0:
+    if getattr(column, "ndim", 0) == 0:  # 0-d arrays and plain numbers (object coordinates)
         return column
     shape = [1] * ndim
     shape[axis] = column.shape[0]
@@ -43,6 +43,10 @@ _ON_DEVICE: "weakref.WeakKeyDictionary[StencilBlock, dict]" = weakref.WeakKeyDic
 
 
 def _device_rows(xp: Any, block: StencilBlock, real_dtype: Any, device: Any) -> list:
+    if "jax" in xp.__name__:
+        # Under jax.jit these are tracers of one trace: never kept (the
+        # compiled function holds them as constants anyway).
+        return [xp.asarray(np.ascontiguousarray(w), dtype=real_dtype) for w in block.weights]
     per_block = _ON_DEVICE.setdefault(block, {})
     key = (xp.__name__, str(device), str(real_dtype))
     rows = per_block.get(key)
