@@ -95,12 +95,17 @@ def _settings(plan: AxisPlan) -> dict:
     )
 
 
-def _block(block, coords=None, *, block_id, axis, n, starts, bounds, settings, real_dtype, step):
-    """One task: differentiate ``block`` (its chunk with the halo) and drop the halo."""
+def _block(block, coords=None, *, block_info, axis, n, depth, periodic, settings, real_dtype, step):
+    """One task: differentiate ``block`` (its chunk with the halo) and drop the halo.
+
+    Where the chunk sits comes from Dask's ``block_info`` (the output
+    chunk's location in the array), so a task carries no table of chunks.
+    """
     from . import dispatch  # at run time: dispatch imports this module
 
-    k = block_id[axis]
-    first, stop, left, right = bounds[k]
+    first, stop = block_info[None]["array-location"][axis]
+    k, count = block_info[None]["chunk-location"][axis], block_info[None]["num-chunks"][axis]
+    left, right = _halo(k, count, depth, periodic)
     x = None if coords is None else np.reshape(coords, -1)
     plan = stencils.slice_plan(n, first, stop, left, right, coords=x, **settings)
     xp = _namespace(block)
@@ -110,6 +115,15 @@ def _block(block, coords=None, *, block_id, axis, n, starts, bounds, settings, r
     index = [slice(None)] * block.ndim
     index[axis] = slice(left, left + stop - first)
     return out[tuple(index)]
+
+
+def _halo(k: int, count: int, depth: int, periodic: bool) -> tuple[int, int]:
+    """The halo (left, right) of chunk ``k`` of ``count`` along the axis."""
+    if depth == 0 or not periodic and count == 1:
+        return 0, 0
+    if periodic:
+        return depth, depth
+    return (depth if k > 0 else 0), (depth if k < count - 1 else 0)
 
 
 def _namespace(block):
@@ -136,12 +150,7 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
     if chunks != f.chunks[axis]:
         f = f.rechunk({axis: chunks})
     starts = np.concatenate([[0], np.cumsum(chunks)]).tolist()
-    last = len(chunks) - 1
-    bounds = []
-    for k in range(len(chunks)):
-        left = depth if (periodic or k > 0) else 0
-        right = depth if (periodic or k < last) else 0
-        bounds.append((starts[k], starts[k + 1], left, right))
+    bounds = [(starts[k], starts[k + 1], *_halo(k, len(chunks), depth, periodic)) for k in range(len(chunks))]
     settings = _settings(plan)
     coords = plan.coords
     digest = None if coords is None else stencils.coordinates_digest(coords)
@@ -149,7 +158,7 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
         f.name, axis, n, sorted(settings.items(), key=lambda kv: kv[0]), type(plan.step).__name__, digest,
         plan.period, str(real_dtype), step, type(step).__name__, chunks,
     )
-    if depth and (periodic or len(chunks) > 1):
+    if any(b[2] or b[3] for b in bounds):
         g = da.overlap.overlap(
             f, depth={axis: depth}, boundary={axis: "periodic" if periodic else "none"},
         )
@@ -172,8 +181,8 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
         name=f"gradkit-derivative-{token}",
         axis=axis,
         n=n,
-        starts=starts,
-        bounds=bounds,
+        depth=depth,
+        periodic=periodic,
         settings=settings,
         real_dtype=real_dtype,
         step=step,
