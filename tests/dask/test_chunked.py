@@ -218,3 +218,30 @@ def test_explain_reads_only_the_chunks_of_the_stencil():
         want = gradkit.explain(f, index, axis=0, **kw)
         assert str(got) == str(want)
         assert got.result == want.result
+
+
+@pytest.mark.parametrize("shape, axis", [((200,), 0), ((60, 20), 0), ((20, 60), 1), ((9, 40, 30), 1)])
+@pytest.mark.parametrize(
+    "kw",
+    [dict(order=1), dict(order=1, edge_order=2), dict(order=2, accuracy=6), dict(order=3, boundary="periodic"),
+     dict(order=1, spacing="coords"), dict(order=2, accuracy=4, spacing="coords", boundary="periodic")],
+    ids=["d1", "d1-edge2", "d2-acc6", "d3-periodic", "d1-coords", "d2-coords-periodic"],
+)
+def test_long_chunks_strips_and_short_chunks_whole(shape, axis, kw):
+    """Chunks much longer than the reach are differentiated in place plus two
+    halo strips; shorter ones (and lines along the innermost axis) joined to
+    their halo whole: the same bits either way."""
+    rng = np.random.default_rng(11)
+    f = rng.standard_normal(shape)
+    kw = dict(kw)
+    n = shape[axis]
+    if kw.get("spacing") == "coords":
+        kw["spacing"] = np.cumsum(rng.uniform(0.5, 1.5, n))
+        if kw.get("boundary") == "periodic":
+            kw["period"] = float(kw["spacing"][-1] - kw["spacing"][0] + 1.0)
+    order = kw.pop("order")
+    want = gradkit.derivative(f, order, axis=axis, **kw)
+    for chunks in [(n // 2, n - n // 2), (n // 5,) * 5 if n % 5 == 0 else (n,), (7, n - 7), (n - 3, 3)]:
+        spec = tuple(chunks if a == axis else (s,) for a, s in enumerate(shape))
+        got = gradkit.derivative(da.from_array(f, chunks=spec), order, axis=axis, **kw)
+        np.testing.assert_array_equal(_sync(got), want, strict=True)

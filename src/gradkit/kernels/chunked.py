@@ -23,6 +23,7 @@ caller has imported it.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -95,26 +96,86 @@ def _settings(plan: AxisPlan) -> dict:
     )
 
 
-def _block(block, coords=None, *, block_info, axis, n, depth, periodic, settings, real_dtype, step):
-    """One task: differentiate ``block`` (its chunk with the halo) and drop the halo.
+def _piece(block, axis: int, start: int, stop: int):
+    """Samples ``start:stop`` of ``block`` along ``axis``, copied (a
+    neighbour's halo: the copy lets the neighbour's memory go)."""
+    index = [slice(None)] * block.ndim
+    index[axis] = slice(start, stop)
+    return block[tuple(index)].copy()
 
-    Where the chunk sits comes from Dask's ``block_info`` (the output
-    chunk's location in the array), so a task carries no table of chunks.
+
+def _along(block, axis: int, start: int, stop: int):
+    index = [slice(None)] * block.ndim
+    index[axis] = slice(start, stop)
+    return tuple(index)
+
+
+def _block(block, tail, head, coords, *, where):
+    """One task: the derivative of one chunk, from the chunk, the last
+    samples of the chunk before it (``tail``) and the first of the chunk
+    after it (``head``), ``None`` where there is no neighbour.
+
+    ``where`` is ``(axis, n, first, stop, settings, real_dtype, step)``;
+    ``coords`` the coordinates of ``tail``, the chunk and ``head`` (or None).
+    Most points read only the chunk: they are differentiated in place, into
+    the output, with the chunk's slice of the plan; the few near a
+    neighbour come from two small strips of neighbour and chunk samples.
+    A chunk too short for that is joined to its halo whole.
     """
     from . import dispatch  # at run time: dispatch imports this module
 
-    first, stop = block_info[None]["array-location"][axis]
-    k, count = block_info[None]["chunk-location"][axis], block_info[None]["num-chunks"][axis]
-    left, right = _halo(k, count, depth, periodic)
-    x = None if coords is None else np.reshape(coords, -1)
-    plan = stencils.slice_plan(n, first, stop, left, right, coords=x, **settings)
+    axis, n, first, stop, settings, real_dtype, step = where
     xp = _namespace(block)
-    out = dispatch.apply(xp, block, plan, axis, real_dtype, step=step)
-    if left == 0 and right == 0:
-        return out
-    index = [slice(None)] * block.ndim
-    index[axis] = slice(left, left + stop - first)
-    return out[tuple(index)]
+    left = 0 if tail is None else tail.shape[axis]
+    right = 0 if head is None else head.shape[axis]
+    count = stop - first
+    depth = max(left, right)
+    x = None if coords is None else np.reshape(coords, -1)
+
+    def run(samples, a, b, lo, hi, xs):
+        if xs is None:
+            plan = _uniform_slice(n, a, b, lo, hi, tuple(sorted(settings.items())))
+        else:
+            plan = stencils.slice_plan(n, a, b, lo, hi, coords=xs, **settings)
+        return dispatch.apply(xp, samples, plan, axis, real_dtype, step=step)
+
+    if count < left + right + 2 * depth or _short_lines(block.shape, axis):
+        samples = xp.concat([p for p in (tail, block, head) if p is not None], axis=axis)
+        out = run(samples, first, stop, left, right, x)
+        return out[_along(out, axis, left, left + count)] if left or right else out
+    out = run(block, first + left, stop - right, left, right, None if x is None else x[left : left + count])
+    if left:
+        strip = xp.concat([tail, block[_along(block, axis, 0, left + depth)]], axis=axis)
+        edge = run(strip, first, first + left, left, depth, None if x is None else x[: 2 * left + depth])
+        out[_along(out, axis, 0, left)] = edge[_along(edge, axis, left, 2 * left)]
+    if right:
+        strip = xp.concat([block[_along(block, axis, count - right - depth, count)], head], axis=axis)
+        edge = run(strip, stop - right, stop, depth, right, None if x is None else x[left + count - right - depth :])
+        out[_along(out, axis, count - right, count)] = edge[_along(edge, axis, depth, depth + right)]
+    return out
+
+
+#: Lines along the axis shorter than this many samples apart in memory make
+#: the strips slow (the kernel's per-line cost): such blocks are joined to
+#: their halo whole instead (one copy of the block).
+_STRIP_MIN_INNER = 16
+
+
+def _short_lines(shape: tuple[int, ...], axis: int) -> bool:
+    """Whether the strips of a block would be many short lines (the axis is
+    the innermost, or nearly, of a block with other axes)."""
+    inner = 1
+    for size in shape[axis + 1 :]:
+        inner *= size
+    return len(shape) > 1 and inner < _STRIP_MIN_INNER
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _uniform_slice(n, first, stop, left, right, settings):
+    """:func:`gradkit.stencils.slice_plan` of a uniform grid, cached: the
+    blocks along the other axes share their slices (and the compiled
+    kernel's tables, cached per plan)."""
+    return stencils.slice_plan(n, first, stop, left, right, **dict(settings))
 
 
 def _halo(k: int, count: int, depth: int, periodic: bool) -> tuple[int, int]:
@@ -142,6 +203,7 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
     """
     import dask.array as da
     from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph
 
     n = plan.n
     depth = stencils.reach(plan)
@@ -158,32 +220,28 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
         f.name, axis, n, sorted(settings.items(), key=lambda kv: kv[0]), type(plan.step).__name__, digest,
         plan.period, str(real_dtype), step, type(step).__name__, chunks,
     )
-    if any(b[2] or b[3] for b in bounds):
-        g = da.overlap.overlap(
-            f, depth={axis: depth}, boundary={axis: "periodic" if periodic else "none"},
-        )
-    else:
-        g = f
-    args = [g]
-    if coords is not None:
-        windows = _window_coords(coords, bounds, plan.period)
-        flat = np.concatenate(windows)
-        xw = da.from_array(flat, chunks=(tuple(len(w) for w in windows),), name=f"gradkit-coords-{token}")
-        shape = [None] * f.ndim
-        shape[axis] = slice(None)
-        args.append(xw[tuple(shape)])
-    return da.map_blocks(
-        _block,
-        *args,
-        chunks=tuple(c if a != axis else chunks for a, c in enumerate(f.chunks)),
-        dtype=f.dtype,
-        meta=f._meta,
-        name=f"gradkit-derivative-{token}",
-        axis=axis,
-        n=n,
-        depth=depth,
-        periodic=periodic,
-        settings=settings,
-        real_dtype=real_dtype,
-        step=step,
-    )
+    name = f"gradkit-derivative-{token}"
+    tail_name, head_name, coords_name = f"gradkit-tail-{token}", f"gradkit-head-{token}", f"gradkit-coords-{token}"
+    dsk: dict = {}
+    windows = None if coords is None else _window_coords(coords, bounds, plan.period)
+    if windows is not None:
+        for k, w in enumerate(windows):
+            dsk[(coords_name, k)] = w
+    count = len(chunks)
+    for idx in np.ndindex(*f.numblocks):
+        k = idx[axis]
+        first, stop, left, right = bounds[k]
+        tail = head = None
+        if left:
+            j = (k - 1) % count
+            tail = (tail_name, *idx)
+            dsk[tail] = (_piece, (f.name, *idx[:axis], j, *idx[axis + 1 :]), axis, chunks[j] - left, chunks[j])
+        if right:
+            j = (k + 1) % count
+            head = (head_name, *idx)
+            dsk[head] = (_piece, (f.name, *idx[:axis], j, *idx[axis + 1 :]), axis, 0, right)
+        task = functools.partial(_block, where=(axis, n, first, stop, settings, real_dtype, step))
+        dsk[(name, *idx)] = (task, (f.name, *idx), tail, head, None if windows is None else (coords_name, k))
+    graph = HighLevelGraph.from_collections(name, dsk, dependencies=[f])
+    return da.Array(graph, name, chunks=tuple(c if a != axis else chunks for a, c in enumerate(f.chunks)),
+                    meta=f._meta)
