@@ -236,7 +236,7 @@ SUPPORT: dict[str, dict[str, Support]] = {
     "dask": {
         **_NUMPY,
         "gradient-scalar": Support(
-            True, "chunked kernel: one overlap of the plan's reach per axis, each block by the compiled kernel; "
+            True, "chunked kernel: a halo of the plan's reach per axis, each block by the compiled kernel; "
             "results lazy, bit-identical to NumPy input for any chunking"
         ),
         "gradient-coordinates": Support(True, "NumPy or Dask coordinates (a Dask coordinate is computed once, at the call)"),

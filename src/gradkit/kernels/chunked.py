@@ -1,24 +1,33 @@
 """The chunked kernel: Dask arrays in, lazy Dask arrays out.
 
-Each block of the input is extended by the stencil reach of the plan on the
-differentiated axis (zero on the others) with ``dask.array.overlap.overlap``
-(``boundary="none"`` on a one-sided axis, ``"periodic"`` on a periodic one)
-and differentiated by the other kernels through the dispatcher (compiled for
-NumPy blocks, generic for CuPy and other blocks). A block is handed the slice
-of the global plan that covers it (:func:`gradkit.stencils.slice_plan`): a
-block touching a global edge gets the edge stencils, the others the centred
-ones, with the very weights and operation order of the in-memory plan, so the
+Each chunk is differentiated with a halo of the plan's reach (the largest
+offset any stencil uses) along the differentiated axis and nothing along the
+others: its task reads the chunk itself, the last ``reach`` samples of the
+chunk before it and the first ``reach`` of the chunk after it (two small
+copying tasks; none at a one-sided global edge, the other end's on a periodic
+axis). This is ``dask.array.map_overlap``'s halo exchange, built directly:
+the chunk is then differentiated in place, into its output, and only the few
+points near a neighbour are computed from two small strips of halo and chunk
+samples, so no task copies a whole chunk to pad it (a chunk too short for
+strips, or whose lines along the axis are the innermost ones, is padded whole
+instead).
+
+Every piece is differentiated by the other kernels through the dispatcher
+(compiled for NumPy blocks, generic for CuPy and other blocks), with the
+slice of the global plan that covers it (:func:`gradkit.stencils.slice_plan`):
+points at a global edge get the edge stencils, the others the centred ones,
+with the very weights and operation order of the in-memory plan, so the
 result does not depend on the chunking, bit for bit.
 
 Chunks shorter than the reach are merged into a neighbour first (the only
 rechunking done); every other chunk is kept. Coordinates (NumPy, or Dask
 arrays computed once by the arguments layer) go into the graph once per
-chunk of the axis, with their halo: a block's coordinates are one small task
-that every block along the other axes reads.
+chunk of the axis, with their halo: one small literal that every block
+along the other axes reads.
 
-Nothing here imports Dask: the dispatcher recognises a Dask array through
-``sys.modules`` (:func:`is_dask`), and a Dask array can only exist once the
-caller has imported it.
+Nothing here imports Dask at import time: the dispatcher recognises a Dask
+array through ``sys.modules`` (:func:`is_dask`), and a Dask array can only
+exist once the caller has imported Dask.
 """
 
 from __future__ import annotations
