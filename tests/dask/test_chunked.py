@@ -245,3 +245,19 @@ def test_long_chunks_strips_and_short_chunks_whole(shape, axis, kw):
         spec = tuple(chunks if a == axis else (s,) for a, s in enumerate(shape))
         got = gradkit.derivative(da.from_array(f, chunks=spec), order, axis=axis, **kw)
         np.testing.assert_array_equal(_sync(got), want, strict=True)
+
+
+def test_unknown_chunk_sizes_are_refused_clearly():
+    f = da.from_array(np.arange(20.0).reshape(4, 5), chunks=2)
+    g = f[f[:, 0] > 3]
+    with pytest.raises(ValueError, match=r"gradient: f has dims of unknown size .*compute_chunk_sizes"):
+        gradkit.gradient(g)
+    (d,) = gradkit.gradient(g.compute_chunk_sizes(), dim=0, edge_order=1)
+    np.testing.assert_array_equal(_sync(d), gradkit.gradient(f.compute()[1:], dim=0)[0], strict=True)
+
+
+def test_empty_dims():
+    for shape, chunks, axis in [((0, 6), (1, 3), 1), ((3, 0, 6), (1, 1, 3), 2)]:
+        f = da.zeros(shape, chunks=chunks)
+        got = gradkit.derivative(f, 2, axis=axis)
+        assert _sync(got).shape == shape
