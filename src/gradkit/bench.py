@@ -258,7 +258,7 @@ def _dask_cases(quick: bool) -> list[dict]:
     return rows
 
 
-def _dask_markdown(rows: list[dict]) -> list[str]:
+def _dask_markdown(rows: list[dict], note: str = "") -> list[str]:
     if not rows:
         return []
     lines = [
@@ -266,7 +266,8 @@ def _dask_markdown(rows: list[dict]) -> list[str]:
         "Dask arrays (`gradkit.gradient` on a `dask.array.Array` against `dask.array.gradient` on the same "
         "array: same chunks, Dask's threaded scheduler with one thread per core, results stored into "
         "preallocated NumPy arrays; tasks: what each graph adds to the input's; in-memory: gradkit on the "
-        "NumPy array).",
+        "NumPy array, in the same run)."
+        + (f" {note}" if note else ""),
         "",
         "| case | gradkit | dask.array.gradient (× gradkit) | in-memory gradkit | gradkit / in-memory | tasks, gradkit | tasks, dask |",
         "|---|---|---|---|---|---|---|",
@@ -419,7 +420,7 @@ def to_markdown(report: dict) -> str:
             t = row.get(f"{lib}_s")
             cells.append(f"{_t(t)} ({t / row['gradkit_s']:.1f}×)" if t else "—")
         lines.append("| " + " | ".join(cells) + " |")
-    lines += _dask_markdown(report.get("dask", []))
+    lines += _dask_markdown(report.get("dask", []), report.get("dask_note", ""))
     lines.append("")
     lines.append("| start-up | time |")
     lines.append("|---|---|")

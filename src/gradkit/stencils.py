@@ -907,7 +907,14 @@ def reach(plan: AxisPlan) -> int:
     """How far any point's stencil reaches from the point (largest ``|offset|``):
     the halo a block of the axis needs on either side. Edge windows can reach
     further than the centred stencil (``edge_order=2``: offset 2 beside an
-    interior radius of 1)."""
+    interior radius of 1).
+
+    Examples
+    --------
+    >>> from gradkit.stencils import plan_axis, reach
+    >>> reach(plan_axis(10)), reach(plan_axis(10, edge_order=2)), reach(plan_axis(10, accuracy=4, boundary="periodic"))
+    (1, 2, 2)
+    """
     return max((max(abs(b.offsets[0]), abs(b.offsets[-1])) for b in plan.blocks), default=0)
 
 

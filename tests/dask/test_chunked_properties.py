@@ -48,14 +48,20 @@ def _check(lazy, eager, lazy_error, eager_error):
         np.testing.assert_array_equal(value, want, strict=True)
 
 
-def _expected_chunks(result, source, axis):
-    """Along ``axis``, chunks shorter than the reach merged; elsewhere the input's."""
+def _expected_chunks(result, source, axis, bound):
+    """The input's chunks, except along ``axis``, where chunks are only ever
+    merged, and a chunk of at least ``bound`` samples (an upper bound of the
+    stencil reach) between two such chunks is kept as it is."""
     for a, (got, had) in enumerate(zip(result.chunks, source.chunks)):
         if a != axis:
             assert got == had
-        else:
-            assert got == merged_chunks(had, max(min(had), 1)) or sum(got) == sum(had)
-            assert all(c >= min(had) for c in got)
+            continue
+        cuts_got, cuts_had = set(np.cumsum(got).tolist()), set(np.cumsum(had).tolist())
+        assert sum(got) == sum(had) and cuts_got <= cuts_had
+        edges = np.concatenate([[0], np.cumsum(had)])
+        for k in range(1, len(had) - 1):
+            if min(had[k - 1 : k + 2]) >= bound:
+                assert {int(edges[k]), int(edges[k + 1])} <= cuts_got | {0}
 
 
 @SETTINGS
@@ -80,7 +86,8 @@ def test_derivative_matches_in_memory(data, order, accuracy, edge_order, periodi
     want, want_error = _outcome(lambda: gradkit.derivative(f, spacing=x, **kw))
     _check(got, want, got_error, want_error)
     if got_error is None:
-        _expected_chunks(got, lazy, axis % f.ndim)
+        # reach <= max(interior radius, edge width - 1) <= order + max(accuracy, edge_order) + 2
+        _expected_chunks(got, lazy, axis % f.ndim, order + max(accuracy, edge_order or 0) + 2)
 
 
 @SETTINGS
