@@ -333,3 +333,43 @@ def test_cli_reports_index_errors_as_data_errors(capsys, monkeypatch):
     code = cli.main(["explain", "1", "2", "4"])
     out, err = capsys.readouterr()
     assert code == cli.EXIT_DATA and "internal error" not in err
+
+
+# ---------------------------------------------------------------------------
+# Found by the 11,000-case fuzz run of session 17 (issue 10 item 9)
+# ---------------------------------------------------------------------------
+def test_fuzz_float16_coordinates_overflowing_to_inf_warn_nothing():
+    import warnings
+
+    from gradkit.compat import numpy_gradient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # inf - inf inside the coordinate scan warned
+        with pytest.raises(ValueError, match="must be finite"):
+            numpy_gradient(np.arange(14, dtype=np.float32), np.full(14, np.inf, np.float16))
+
+
+def test_fuzz_numpy_gradient_wide_edges_refuse_complex_coordinates():
+    from gradkit.compat import numpy_gradient
+
+    f = np.arange(32.0).reshape(4, 8)
+    z = np.array([1.0, 1.1, 1.2, 1.3], complex)
+    with pytest.raises(TypeError, match="complex coordinates.*edge_order=3"):
+        numpy_gradient(f, z, np.arange(8.0) ** 2, edge_order=3)  # was a numba TypingError
+    # numpy's own schemes take them (and match numpy, its ComplexWarning included)
+    with pytest.warns(np.exceptions.ComplexWarning):
+        got = numpy_gradient(f, z, np.arange(8.0) ** 2)[0]
+    with pytest.warns(np.exceptions.ComplexWarning):
+        want = np.gradient(f, z, np.arange(8.0) ** 2)[0]
+    np.testing.assert_array_equal(got, want)
+
+
+def test_fuzz_torch_wide_edges_take_list_coordinates_in_the_default_float():
+    torch = pytest.importorskip("torch")
+    from gradkit.compat import torch_gradient
+
+    f = torch.tensor([[-7, 5], [3, -8], [3, 7], [-9, 1], [-6, 3], [-4, -9]], dtype=torch.int16)
+    x = [-24.625, -24.25, 0.125, 1.125, 5.5, 9.125]
+    narrow = torch_gradient(f, dim=0, spacing=(x,), edge_order=2)[0]
+    wide = torch_gradient(f, dim=0, spacing=(x,), edge_order=3)[0]
+    assert narrow.dtype == wide.dtype == torch.get_default_dtype()  # as torch.tensor(x) would give

@@ -163,12 +163,56 @@ def test_underflowed_gaps_give_numpys_inf_nan_never_zero_division():
     np.testing.assert_array_equal(numpy_gradient(f, x), expected)  # numpy's inf/nan, no ZeroDivisionError
     with pytest.raises(ValueError, match=r"gaps from 1e-170 .* more than 2\*\*50 apart"):
         gradkit.gradient(f, spacing=(x,))  # gradkit's own: a clear refusal instead of inf/nan
-    tiny = np.array([0.0, 1.0, 2.5, 3.0, 4.0]) * 1e-170
-    with pytest.raises(ValueError, match="Rescale"):
-        gradkit.gradient(f, spacing=(tiny,))
-    (scaled,) = gradkit.gradient(f, spacing=(tiny * 2.0**600,))
-    (plain,) = gradkit.gradient(f, spacing=(np.array([0.0, 1.0, 2.5, 3.0, 4.0]),))
-    np.testing.assert_allclose(scaled * 2.0**600 * 1e-170, plain, rtol=1e-14)
+    unit = np.array([0.0, 1.0, 2.5, 3.0, 4.0])
+    tiny = unit * 1e-170  # exact neighbour products underflow: hl * hr ~ 1e-340
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert not np.isfinite(np.gradient(f, tiny)).all()  # numpy (and the drop-in) lose the answer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning from the internals
+        (got,) = gradkit.gradient(f, spacing=(tiny,))
+    (plain,) = gradkit.gradient(f, spacing=(unit,))
+    np.testing.assert_allclose(got * 1e-170, plain, rtol=1e-14)
+    assert np.isfinite(got).all() and np.abs(got).max() > 1e169
+
+
+def test_far_gaps_are_rescaled_by_powers_of_two_with_the_same_bits():
+    # Issue 10 item 5: coordinates times 2**k give the derivative times
+    # 2**(-k*order) bit for bit (powers of two change no rounding in the
+    # normal range), also where the unscaled weights would leave the range.
+    rng = np.random.default_rng(5)
+    x0 = np.cumsum(rng.uniform(0.5, 1.5, 24))
+    f = np.sin(x0)
+    for order, accuracy in [(1, 2), (1, 4), (2, 2), (2, 4), (3, 2)]:
+        plain = gradkit.derivative(f, order, spacing=(x0,), accuracy=accuracy)
+        for k in (-900, -400, 300, 900):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                got = gradkit.derivative(f, order, spacing=(np.ldexp(x0, k),), accuracy=accuracy)
+            with np.errstate(all="ignore"):
+                want = np.ldexp(plain, -k * order)
+            np.testing.assert_array_equal(got, want, err_msg=f"order {order} accuracy {accuracy} k {k}")
+    # periodic, with the period scaled alike
+    P = x0[-1] - x0[0] + 1.0
+    plain = gradkit.derivative(f, 2, spacing=(x0,), boundary="periodic", period=P, accuracy=4)
+    got = gradkit.derivative(f, 2, spacing=(np.ldexp(x0, -600),), boundary="periodic", period=np.ldexp(P, -600),
+                             accuracy=4)
+    with np.errstate(all="ignore"):
+        want = np.ldexp(plain, 1200)
+    np.testing.assert_array_equal(got, want)
+    # float32 data: its range is far smaller
+    f32 = f.astype(np.float32)
+    plain = gradkit.derivative(f32, 1, spacing=(x0,))
+    np.testing.assert_array_equal(gradkit.derivative(f32, 1, spacing=(np.ldexp(x0, -100),)), np.ldexp(plain, 100))
+    # torch.gradient itself on moderately scaled coordinates: the same bits
+    torch = pytest.importorskip("torch")
+    xs = torch.tensor(np.ldexp(x0, -500))
+    np.testing.assert_array_equal(
+        gradkit.gradient(torch.tensor(f), spacing=(xs,))[0].numpy(), torch.gradient(torch.tensor(f), spacing=(xs,))[0].numpy()
+    )
+    # explain refuses such grids clearly (its arithmetic is shown in coordinate units)
+    with pytest.raises(ValueError, match="so far from 1"):
+        gradkit.explain(f, 3, spacing=(np.ldexp(x0, -700),))
 
 
 @pytest.mark.parametrize("h, scale", [(1e200, 1e200), (1e-160, 1e-300), (1e-200, 1e-300)])

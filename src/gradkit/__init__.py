@@ -7,7 +7,14 @@ grids everywhere, periodic boundaries, and an explanation of every number.
 
 from .derivatives import derivative, gradient, weights
 from .explain import Explanation, explain
+from .explain_operator import OperatorExplanation, explain_operator
+from .matrix import laplacian_matrix, matrix
+from .operators import curl, divergence, hessian, jacobian, laplacian
 from . import compat
 
-__all__ = ["gradient", "derivative", "explain", "Explanation", "weights", "compat"]
+__all__ = [
+    "gradient", "derivative", "explain", "Explanation", "explain_operator", "OperatorExplanation", "weights",
+    "laplacian", "divergence", "curl", "hessian", "jacobian", "matrix", "laplacian_matrix",
+    "compat",
+]
 __version__ = "0.1.0"

@@ -207,7 +207,8 @@ def _scan(x: np.ndarray) -> tuple:
     increasing, strictly decreasing, exactly evenly spaced, smallest and
     largest gap between neighbours)."""
     increasing = decreasing = uniform = True
-    h = x[1] - x[0] if len(x) > 1 else 0.0
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: reported below as non-finite
+        h = x[1] - x[0] if len(x) > 1 else 0.0
     gmin, gmax = math.inf, 0.0
     for a in range(0, len(x), _SCAN_CHUNK):
         chunk = x[a : a + _SCAN_CHUNK + 1]  # one sample of overlap with the next chunk
@@ -473,6 +474,10 @@ class AxisSpec:
     edge_order: int = 1
     boundary: str = "one-sided"
     period: float | None = None
+    #: Coordinates with gaps far from 1 are planned in units of ``2**-k``
+    #: (``x * 2**k``, exact), and the sum is divided by ``(2**-k)**order``:
+    #: see :func:`_unit_exponent`. 0 for every ordinary grid.
+    unit_exponent: int = 0
 
     def plan(self, host: bool = False) -> stencils.AxisPlan:
         """The axis's stencil plan. ``host=True``: a plan with weight rows from
@@ -480,6 +485,9 @@ class AxisSpec:
         is one (what explain reads); the kernels take the structure-only plan."""
         spacing = self.spacing
         on_host = host and spacing.traced is not None and spacing.coords is not None
+        coords = spacing.coords if on_host else spacing.grid_coords
+        if self.unit_exponent and coords is not None:
+            return self._scaled_plan()
         return stencils.plan_axis(
             self.n,
             order=self.order,
@@ -487,35 +495,67 @@ class AxisSpec:
             edge_order=self.edge_order,
             boundary=self.boundary,
             step=spacing.step,
-            coords=spacing.coords if on_host else spacing.grid_coords,
+            coords=coords,
             period=self.period,
             traced=spacing.traced is not None and not on_host,
             digest=spacing.digest,
         )
 
+    def _scaled_plan(self) -> stencils.AxisPlan:
+        # Kept on the spec: the scaled coordinates are a new array, which the
+        # plan cache would not recognise on the next call to plan().
+        plan = self.__dict__.get("_scaled")
+        if plan is None:
+            k = self.unit_exponent
+            plan = stencils.plan_axis(
+                self.n,
+                order=self.order,
+                accuracy=self.accuracy,
+                edge_order=self.edge_order,
+                boundary=self.boundary,
+                step=None,
+                coords=np.ldexp(self.spacing.coords, k),
+                period=None if self.period is None else float(np.ldexp(self.period, k)),
+                unit=float(np.ldexp(1.0, -k)),
+            )
+            object.__setattr__(self, "_scaled", plan)
+        return plan
 
-#: Neighbour gaps inside this range keep every stencil's weights (products
-#: of a few gaps, and their reciprocals) inside the float64 range.
-_GAP_RANGE = (2.0**-300, 2.0**300)
 
+def _unit_exponent(gaps: tuple[float, float], order: int, eps: float, traced: bool, axis: int, func: str) -> int:
+    """The ``k`` of :attr:`AxisSpec.unit_exponent` for coordinates with these
+    neighbour gaps (0 unless they are far from 1).
 
-def _check_gaps(gaps: tuple[float, float], axis: int, func: str) -> None:
-    """Refuse coordinates whose gaps would make the weights over- or
-    underflow (the answer would be 0, inf or nan where it is representable)."""
+    A stencil's weights are products of up to ``order + 1`` reciprocal gaps,
+    so gaps beyond ``2**+-(room / (2 * (order + 1)))`` (``room`` = 1024 in
+    float64, 128 in float32) could take a weight out of the float range
+    although the derivative itself is representable. Such coordinates are
+    multiplied by ``2**k`` (their geometric-mean gap becomes about 1) and the
+    weighted sum is divided by ``2**-k`` once per derivative order: powers
+    of two change no rounding in the normal range, so the result has the
+    same bits as the unscaled computation wherever that one stays inside it.
+    Gaps more than ``2**50`` apart are refused: within one stencil the
+    positions relative to its centre would round together.
+    """
     small, large = gaps
-    lo, hi = _GAP_RANGE
     if large > small * 2.0**50:
         raise ValueError(
             f"{func}: the coordinates along dim {axis} have gaps from {small:.3g} to {large:.3g}, more than "
             "2**50 apart: within one stencil the positions relative to its centre would round together "
             "(no digit of the derivative survives). Resample, or differentiate the pieces separately"
         )
-    if small < lo or large > hi:
+    room = 1024 if eps < 2.0**-30 else 128
+    limit = room // (2 * (order + 1))
+    lo, hi = math.frexp(small)[1], math.frexp(large)[1]
+    if -limit <= lo and hi <= limit:
+        return 0
+    if traced:
         raise ValueError(
-            f"{func}: the coordinates along dim {axis} have gaps from {small:.3g} to {large:.3g}; gaps outside "
-            f"[{lo:.3g}, {hi:.3g}] make the stencil weights overflow or underflow. Rescale them (e.g. to other "
-            "units: x * 2**k changes no digit) and scale the derivative back"
+            f"{func}: the coordinates along dim {axis} have gaps from {small:.3g} to {large:.3g}, which would "
+            "take the stencil weights out of the float range; coordinates that carry gradients are not "
+            "rescaled for you. Rescale them (x * 2**k changes no digit) and scale the derivative back"
         )
+    return -((lo + hi) // 2)
 
 
 def _check_edges(spec: AxisSpec, eps: float, func: str) -> None:
@@ -640,9 +680,10 @@ def make_specs(
             )
         if boundary == "periodic":
             p = _check_period(p, entry, a, n, func)
-        spec = AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p)
-        if eps is not None and entry.gaps is not None and o > 0:
-            _check_gaps(entry.gaps, a, func)
+        k = 0
+        if eps is not None and entry.gaps is not None and o > 0 and entry.step is None:
+            k = _unit_exponent(entry.gaps, o, eps, entry.traced is not None, a, func)
+        spec = AxisSpec(a, n, entry, o, accuracy, edge_order, boundary, p, k)
         if eps is not None and boundary != "periodic" and entry.traced is None and o > 0:
             _check_edges(spec, eps, func)
         specs.append(spec)

@@ -15,7 +15,7 @@ wrong or fails obscurely (listed in ``docs/compat.md``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -97,6 +97,56 @@ _TORCH_MESSAGES = {
         f"with {f['ndim']} dimensions!"
     ),
 }
+
+
+def _scalar_edges(out: np.ma.MaskedArray, masked: np.ma.MaskedArray, op: Operand, specs: list,
+                  operands: list) -> np.ma.MaskedArray:
+    """numpy.gradient indexes the edge samples with integers: on a 1-D
+    masked array those are plain NumPy scalars (or ``np.ma.masked``), so its
+    two edge values take plain arithmetic (a Python step stays weak) and are
+    masked exactly when a sample they read is masked."""
+    (plain,) = _run(Operand(np.ma.getdata(masked), op.xp, op.kind, True), specs, operands, "numpy", [False])
+    (edge_mask,) = masks_through(np.ma.getmaskarray(masked), specs)
+    data = out.data.copy()
+    mask = np.ma.getmaskarray(out).copy()
+    ends = (0, specs[0].n - 1)
+    for i in ends:
+        data[i] = plain[i]
+        mask[i] = edge_mask[i]
+    # The slices numpy writes carry a mask when they come from a division
+    # (the uniform interior) or are np.ma.masked (an edge reading a masked sample).
+    full = masked.mask is not np.ma.nomask or operands[0][1] is None or any(edge_mask[i] for i in ends)
+    return np.ma.MaskedArray(data, mask=mask if full else np.ma.nomask, shrink=False)
+
+
+def _mask_like_numpy(a: np.ma.MaskedArray, given: np.ma.MaskedArray) -> np.ma.MaskedArray:
+    """numpy.gradient writes its output slice by slice into ``empty_like(f)``:
+    the result carries a full mask when ``f`` does or when a slice written
+    had one, and stays ``nomask`` otherwise."""
+    if a.mask is np.ma.nomask and given.mask is not np.ma.nomask:
+        a = np.ma.MaskedArray(a.data, mask=np.zeros(a.shape, bool), shrink=False)
+    return a
+
+
+class _MaskedNamespace:
+    """NumPy's array namespace for ``np.ma`` operands: the same functions,
+    except that concatenation keeps the masks (``np.ma.concatenate``)."""
+
+    def __init__(self, xp: Any):
+        self._xp = xp
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._xp, name)
+
+    @staticmethod
+    def concat(arrays: Sequence[Any], axis: int = 0) -> Any:
+        data = np.concatenate([np.ma.getdata(a) for a in arrays], axis=axis)
+        if all(np.ma.getmask(a) is np.ma.nomask for a in arrays):
+            return np.ma.MaskedArray(data)
+        # np.ma.concatenate would drop an all-False mask; numpy.gradient's
+        # output keeps the full mask of every slice written into it.
+        mask = np.concatenate([np.ma.getmaskarray(a) for a in arrays], axis=axis)
+        return np.ma.MaskedArray(data, mask=mask, shrink=False)
 
 
 def _original_first(exc: Exception, messages: dict, cls: type | None = None) -> Exception:
@@ -240,7 +290,8 @@ def _torch_dtypes(torch: Any, op: Operand, specs: list) -> list:
         probe = torch.ones(1, dtype=op.dtype) if op.kind != "integer" else torch.ones(1)
         raw = spec.spacing.raw
         if spec.spacing.coords is not None:
-            x = raw if is_torch(raw) else torch.as_tensor(np.asarray(raw))
+            # as _torch_operands takes them: NumPy arrays in their dtype, lists as torch.tensor(list)
+            x = raw if is_torch(raw) else torch.from_numpy(np.array(raw)) if isinstance(raw, np.ndarray) else torch.tensor(raw)
             out = (probe * (x[:1] / x[:1])).dtype if x.is_floating_point() or x.is_complex() else torch.promote_types(probe.dtype, torch.get_default_dtype())
         else:
             out = (probe / (raw.item() if hasattr(raw, "item") else raw)).dtype
@@ -343,6 +394,14 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     try:
         axes = _args.normalize_dims(axis, op.ndim, func, "axis")
         entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=True)
+        if edge_order > 2:
+            for k, e in enumerate(entries):
+                if e.coords is not None and np.iscomplexobj(e.coords):
+                    raise TypeError(
+                        f"{func}: varargs[{k}] holds complex coordinates, which numpy's own schemes "
+                        f"(edge_order 1 and 2) take; edge_order={edge_order} is gradkit's wider edges, "
+                        "computed from real coordinates only"
+                    )
         specs = _args.make_specs(
             op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2,
             eps=op.rounding_unit() if edge_order > 2 else None,
@@ -359,6 +418,19 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     else:
         values = list(varargs) if len(varargs) == len(axes) else list(varargs) * len(axes) if varargs else [1.0] * len(axes)
         operands = [_numpy_operand(v, s) for v, s in zip(values, specs)]
+        if isinstance(arr, np.ma.MaskedArray) and data.dtype.kind in "fciu":
+            # numpy's arithmetic on a masked array is np.ma's: a Python step
+            # becomes a 0-d float64 array (no weak promotion, so float32 and
+            # float16 data divide in float64), and non-finite quotients are
+            # masked. The very operations, on the masked array, give its
+            # values and its mask.
+            masked = arr if data.dtype.kind in "fc" else arr.astype(np.float64)
+            outs = _run(Operand(masked, _MaskedNamespace(op.xp), op.kind, True), specs, operands, "numpy",
+                        [False] * len(specs))
+            if masked.ndim == 1 and specs[0].n > 1:
+                outs = [_scalar_edges(outs[0], masked, op, specs, operands)]
+            outs = [_mask_like_numpy(o if o.dtype == otype else o.astype(otype), arr) for o in outs]
+            return outs[0] if len(outs) == 1 else tuple(outs)
         fast = [_numpy_compiled(data, step, coords) for step, coords in operands]
         try:
             outs = _run(Operand(data, op.xp, op.kind, True), specs, operands, "numpy", fast)

@@ -123,6 +123,7 @@ def gradient(
     boundary: str = "one-sided",
     period: Any = None,
     out: Sequence[Any] | None = None,
+    error: bool = False,
 ) -> tuple[Any, ...]:
     """First derivatives of sampled data along one or more dims.
 
@@ -161,11 +162,14 @@ def gradient(
         One array per differentiated dim to write the results into: same
         library, shape and dtype as the results, not overlapping ``f``. The
         compiled NumPy path writes into them directly (no other memory).
+    error : bool, default False
+        Also estimate the error at every point, as :func:`derivative` does.
 
     Returns
     -------
-    tuple of arrays
-        One array per differentiated dim, shaped like ``f``.
+    tuple of arrays, or (tuple, tuple) with ``error=True``
+        One array per differentiated dim, shaped like ``f``; with
+        ``error=True`` the values and the error estimates.
 
     Raises
     ------
@@ -187,6 +191,22 @@ def gradient(
     func = "gradient"
     op = as_operand(f, func)
     dims = _dim_or_axis(dim, axis, func)
+    _check_error_flag(error, func)
+    if error:
+        values = gradient(f, spacing=spacing, dim=dims, edge_order=edge_order, accuracy=accuracy,
+                          boundary=boundary, period=period, out=out)
+        axes = _args.normalize_dims(dims, op.ndim, func, "dim" if axis is _UNSET else "axis")
+        entries = _args.torch_style_spacing(spacing, axes, op.shape, dims is not None, func)
+
+        def specs_of(accuracy, edge_order):
+            return _args.make_specs(op.shape, axes, entries, func=func, order=1, accuracy=accuracy,
+                                    edge_order=edge_order, boundary=boundary, period=period,
+                                    default_edge_order=_gradient_edge_order, eps=op.rounding_unit())
+
+        specs = specs_of(accuracy, edge_order)
+        finer = _finer_specs(specs_of, specs, func)
+        errors = tuple(_difference(op, v, chain(op, [s], None, func)) for v, s in zip(values, finer))
+        return values, errors
     key = _settings_key(op, spacing, dims, edge_order, accuracy, boundary, period)
     settings = _VALIDATED.get(key) if key is not None else None
     if settings is None:
@@ -258,6 +278,7 @@ def derivative(
     boundary: str = "one-sided",
     period: Any = None,
     out: Any = None,
+    error: bool = False,
 ) -> Any:
     """The ``order``-th derivative of sampled data along one axis, or a mixed partial.
 
@@ -285,11 +306,28 @@ def derivative(
     out : array, optional
         Array to write the result into (same library, shape and dtype as the
         result, not overlapping ``f``).
+    error : bool, default False
+        Also return an estimate of the error at every point (see Notes).
 
     Returns
     -------
-    array
-        Same shape and library as ``f``.
+    array, or (array, array) with ``error=True``
+        Same shape and library as ``f``; the error estimate is real and
+        non-negative.
+
+    Notes
+    -----
+    The error estimate of ``error=True`` is ``|D_p f - D_{p+2} f|`` at each
+    point: the difference between the requested scheme (accuracy ``p``
+    inside, ``edge_order`` at the edges) and the scheme two orders more
+    accurate (``p + 2`` inside, ``edge_order + 2`` at the edges) on the same
+    samples. On smooth, resolved data the finer scheme's error is smaller by
+    a factor of order ``h**2``, so the difference is the requested scheme's
+    error to leading order (within a factor 2 of it wherever the leading
+    error term dominates). It is not a bound: it fails where the samples do
+    not resolve the function (noise, kinks, too few points per wavelength)
+    and is only a guide where the leading error term changes sign. A clear
+    ``ValueError`` says when the finer scheme's stencils do not fit the axis.
 
     Examples
     --------
@@ -302,6 +340,10 @@ def derivative(
     >>> F = np.outer(x, y**2)                   # F = x * y**2
     >>> d2F = gradkit.derivative(F, (1, 1), axis=(0, 1), spacing=(x, y))   # = 2 * y
     >>> np.allclose(d2F, 2 * y)
+    True
+    >>> d, err = gradkit.derivative(np.sin(x), spacing=x, error=True)
+    >>> true = np.abs(d - np.cos(x))
+    >>> bool(np.all((err > true / 2) & (err < true * 2)))
     True
     """
     func = "derivative"
@@ -321,24 +363,65 @@ def derivative(
             f"{func}: axis must be an integer (or a tuple of integers for a mixed partial), got None; "
             "derivative follows one axis (use gradient for every axis)"
         )
+    _check_error_flag(error, func)
     axes = _args.normalize_dims(ax, op.ndim, func, "axis" if dim is _UNSET else "dim")
     if isinstance(ax, (list, tuple)):
         entries = _args.torch_style_spacing(spacing, axes, op.shape, True, func)
     else:
         entries = [_args.single_axis_spacing(spacing, axes[0], op.shape, func)]
-    specs = _args.make_specs(
-        op.shape,
-        axes,
-        entries,
-        func=func,
-        order=order,
-        accuracy=accuracy,
-        edge_order=edge_order,
-        boundary=boundary,
-        period=period,
-        eps=op.rounding_unit(),
-    )
-    # A mixed partial runs axis after axis in the compute dtype, rounding once at the end.
+
+    def specs_of(accuracy, edge_order):
+        return _args.make_specs(
+            op.shape,
+            axes,
+            entries,
+            func=func,
+            order=order,
+            accuracy=accuracy,
+            edge_order=edge_order,
+            boundary=boundary,
+            period=period,
+            eps=op.rounding_unit(),
+        )
+
+    specs = specs_of(accuracy, edge_order)
+    value = chain(op, specs, out, func)
+    if not error:
+        return value
+    finer = chain(op, _finer_specs(specs_of, specs, func), None, func)
+    return value, _difference(op, value, finer)
+
+
+def _check_error_flag(error: Any, func: str) -> None:
+    if not isinstance(error, (bool, np.bool_)):
+        raise TypeError(f"{func}: error must be True or False, got {error!r}")
+
+
+def _finer_specs(specs_of, specs: Sequence[_args.AxisSpec], func: str) -> list:
+    """The specs of the scheme two orders more accurate, inside and at the edges."""
+    first = specs[0]
+    edge = None if first.boundary == "periodic" else first.edge_order + 2
+    try:
+        return specs_of(first.accuracy + 2, edge)
+    except ValueError as exc:
+        raise ValueError(
+            f"{func}: error=True estimates the error by comparing with the scheme of accuracy "
+            f"{first.accuracy + 2}" + ("" if edge is None else f" (edge_order {edge})")
+            + f" on the same samples, which this input does not allow: {exc}"
+        ) from None
+
+
+def _difference(op: Operand, value: Any, finer: Any) -> Any:
+    """|value - finer|, the error estimate (masked like the value)."""
+    if isinstance(value, np.ma.MaskedArray):
+        return np.ma.abs(value - finer)
+    return op.xp.abs(value - finer)
+
+
+def chain(op: Operand, specs: Sequence[_args.AxisSpec], out: Any = None, func: str = "derivative") -> Any:
+    """Apply ``specs`` one after the other (a mixed partial when there are
+    several), in the compute dtype, rounding to the output dtype once at the
+    end; masked input gives numpy's mask. The operators build on this."""
     dtypes = native_dtypes(op, specs)
     compute, out_dtype = next(
         (dt for dt in dtypes if op.xp.isdtype(dt[1], "complex floating")), dtypes[0]

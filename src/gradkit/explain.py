@@ -1125,6 +1125,12 @@ def _prepare(
         default_edge_order=rule,
         eps=op.rounding_unit(),
     )
+    if spec.unit_exponent:
+        raise ValueError(
+            f"{_FUNC}: the coordinates along dim {a} have gaps near 2**{-spec.unit_exponent}, so far from 1 that "
+            "the weights in coordinate units would leave the float range (gradient and derivative rescale them "
+            "by a power of two internally). Explain the point on coordinates in other units, e.g. x * 2**k"
+        )
     return op, spec
 
 

@@ -333,6 +333,20 @@ def step_divisors(step, order: int) -> list:
 FORNBERG_ON_THE_FLY = "fornberg-on-the-fly"
 
 
+def unit_divisors(plan: "AxisPlan") -> list:
+    """The powers of two a rescaled coordinate plan's sums are divided by
+    (``unit**order``, in as few factors as stay inside the float range)."""
+    if plan.unit is None or plan.order == 0:
+        return []
+    exponent = (math.frexp(plan.unit)[1] - 1) * plan.order
+    factors = []
+    while exponent:
+        e = max(-1000, min(1000, exponent))
+        factors.append(math.ldexp(1.0, e))
+        exponent -= e
+    return factors
+
+
 def block_divisors(plan: "AxisPlan", block: "StencilBlock", step, coords=None) -> list:
     """What ``block``'s weighted sum is divided by, in order (see
     :class:`Quotient`): the gap comes from ``coords`` when given (the caller's
@@ -345,8 +359,8 @@ def block_divisors(plan: "AxisPlan", block: "StencilBlock", step, coords=None) -
         return [
             (block.gap(coords) if coords is not None else float(block.gap(plan.coords))) if d == "gap" else named.get(d, d)
             for d in form.divisors
-        ]
-    return step_divisors(step, plan.order)
+        ] + unit_divisors(plan)
+    return step_divisors(step, plan.order) + unit_divisors(plan)
 
 
 def three_point_weights(hl, hr):
@@ -401,6 +415,10 @@ class AxisPlan:
     blocks: tuple[StencilBlock, ...]
     #: The operation order the blocks follow (one of :data:`RECIPES`).
     recipe: str = "torch"
+    #: A power of two: the coordinates are in units of ``unit`` (the caller's
+    #: times ``1/unit``) and every weighted sum is divided by ``unit`` once per
+    #: derivative order (see ``gradkit._args._unit_exponent``); None normally.
+    unit: float | None = None
 
     @property
     def periodic(self) -> bool:
@@ -444,6 +462,17 @@ class AxisPlan:
                 return block
         raise IndexError(f"point {i} is outside an axis of length {self.n}")
 
+    def block_rows(self, block: StencilBlock) -> np.ndarray:
+        """Effective weights (divisors applied) of every point of ``block``,
+        shape ``(len(offsets), stop - start)``: what :meth:`stencil` gives for
+        one point, for all of them at once (what :mod:`gradkit.matrix` reads)."""
+        w = block.weights
+        w = np.broadcast_to(w[:, None], (len(block.offsets), block.stop - block.start)) if w.ndim == 1 else w
+        with np.errstate(over="ignore", under="ignore"):
+            for d in step_divisors(self.step, self.order) + unit_divisors(self):
+                w = w / d
+        return np.asarray(w)
+
     def stencil(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Sample indices and effective weights (divisor applied) of point ``i``."""
         block = self.block_of(i)
@@ -452,7 +481,7 @@ class AxisPlan:
             idx %= self.n
         w = block.row(i)
         with np.errstate(over="ignore", under="ignore"):  # weights beyond the range, sums inside it
-            for d in step_divisors(self.step, self.order):
+            for d in step_divisors(self.step, self.order) + unit_divisors(self):
                 w = w / d
         return idx, w
 
@@ -811,13 +840,14 @@ def block_weights(xp, plan: "AxisPlan", block: StencilBlock, x, period=None) -> 
     return _scaled_fornberg(rows, scale, order)
 
 
-def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced=False, recipe="torch") -> AxisPlan:
+def _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced=False, recipe="torch",
+                   unit=None) -> AxisPlan:
     periodic = boundary == "periodic"
     if coords is None and not traced:
         blocks = _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe)
     else:
         blocks = _coordinate_blocks(coords, order, accuracy, edge_order, periodic, period, n)
-    return AxisPlan(n, order, accuracy, edge_order, boundary, step, coords, period, tuple(blocks), recipe)
+    return AxisPlan(n, order, accuracy, edge_order, boundary, step, coords, period, tuple(blocks), recipe, unit)
 
 
 _PLAN_CACHE: "OrderedDict[tuple, AxisPlan]" = OrderedDict()
@@ -846,6 +876,7 @@ def plan_axis(
     traced: bool = False,
     digest: bytes | None = None,
     recipe: str = "torch",
+    unit: float | None = None,
 ) -> AxisPlan:
     """Stencil plan for one axis of ``n`` samples (cached).
 
@@ -883,20 +914,21 @@ def plan_axis(
         # plan keeps no memory alive after the call that made it).
         k = min(n, max(interior_width(order, accuracy, False), edge_width(order, edge_order)) + 1)
         key = (id(coords), coords[:k].tobytes(), coords[n - k :].tobytes(), n, order, accuracy, edge_order,
-               boundary, period, recipe)
+               boundary, period, recipe, unit)
         plan = _LONG_PLANS.get(key)
         if plan is not None and plan.coords is coords:
             return plan
-        plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, recipe=recipe)
+        plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, recipe=recipe, unit=unit)
         _LONG_PLANS[key] = plan
         return plan
     else:
-        key = ("coords", n, order, accuracy, edge_order, boundary, digest or coordinates_digest(coords), period, recipe)
+        key = ("coords", n, order, accuracy, edge_order, boundary, digest or coordinates_digest(coords), period, recipe,
+               unit)
     plan = _PLAN_CACHE.get(key)
     if plan is not None:
         _PLAN_CACHE.move_to_end(key)
         return plan
-    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced, recipe)
+    plan = _plan_uncached(n, order, accuracy, edge_order, boundary, step, coords, period, traced, recipe, unit)
     _PLAN_CACHE[key] = plan
     if len(_PLAN_CACHE) > _PLAN_CACHE_SIZE:
         _PLAN_CACHE.popitem(last=False)
@@ -937,6 +969,7 @@ def slice_plan(
     coords: np.ndarray | None = None,
     period: Any = None,
     recipe: str = "torch",
+    unit: float | None = None,
 ) -> AxisPlan:
     """The rows of the plan of an axis of ``n`` samples for its points
     ``first:stop``, as a plan over the block of samples that holds them and
@@ -951,7 +984,8 @@ def slice_plan(
     returned plan, with the very offsets, weights and operation order of
     ``plan_axis(n, ...)``'s row ``i``; the neighbours are copied through
     unchanged (``kind == "halo"``; the caller drops them). The returned plan
-    is never periodic: the neighbours are the wrapped samples.
+    is never periodic: the neighbours are the wrapped samples. ``unit`` is
+    the plan's :attr:`AxisPlan.unit` (coordinates already in those units).
 
     Examples
     --------
@@ -982,4 +1016,4 @@ def slice_plan(
     if right:
         blocks.append(StencilBlock(left + count, m, (0,), halo, HALO))
     step = None if coords is not None else step
-    return AxisPlan(m, order, accuracy, edge_order, "one-sided", step, coords, None, tuple(blocks), recipe)
+    return AxisPlan(m, order, accuracy, edge_order, "one-sided", step, coords, None, tuple(blocks), recipe, unit)

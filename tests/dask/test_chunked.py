@@ -261,3 +261,18 @@ def test_empty_dims():
         f = da.zeros(shape, chunks=chunks)
         got = gradkit.derivative(f, 2, axis=axis)
         assert _sync(got).shape == shape
+
+
+@pytest.mark.parametrize("scale", [2.0**-700, 2.0**600])
+def test_coordinates_far_from_unit_gaps(scale):
+    """Gaps far from 1 are planned in units of a power of two: the chunked
+    kernel carries the unit to every block (same bits as in memory)."""
+    rng = np.random.default_rng(4)
+    x = np.cumsum(rng.uniform(0.5, 1.5, 40)) * scale
+    f = rng.standard_normal((40, 3))
+    for kw in (dict(order=1), dict(order=2, accuracy=4), dict(order=1, boundary="periodic", period=float(x[-1] - x[0] + x[1] - x[0]))):
+        kw = dict(kw)
+        order = kw.pop("order")
+        want = gradkit.derivative(f, order, axis=0, spacing=x, **kw)
+        got = gradkit.derivative(da.from_array(f, chunks=((9, 9, 9, 13), 2)), order, axis=0, spacing=x, **kw)
+        np.testing.assert_array_equal(_sync(got), want, strict=True)

@@ -101,7 +101,7 @@ def _window_coords(x: np.ndarray, bounds: list[tuple[int, int, int, int]], perio
 def _settings(plan: AxisPlan) -> dict:
     return dict(
         order=plan.order, accuracy=plan.accuracy, edge_order=plan.edge_order, boundary=plan.boundary,
-        step=plan.step, recipe=plan.recipe,
+        step=plan.step, recipe=plan.recipe, unit=plan.unit,
     )
 
 

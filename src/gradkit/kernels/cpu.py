@@ -125,8 +125,9 @@ def _division_tables(plan: AxisPlan, blocks: list, dtype: np.dtype, real: np.dty
 
 def _division_rows(rows: list, dtype: np.dtype, real: np.dtype) -> tuple:
     complex_step = any(isinstance(d, complex) or np.iscomplexobj(d) for r in rows for d in r)
-    dv = np.ones((len(rows), 2), dtype if complex_step else real)
-    dm = np.zeros((len(rows), 2), np.bool_)
+    width = max([2] + [len(r) for r in rows])
+    dv = np.ones((len(rows), width), dtype if complex_step else real)
+    dm = np.zeros((len(rows), width), np.bool_)
     nd = np.array([len(r) for r in rows], np.int64)
     for s, r in enumerate(rows):
         for k, d in enumerate(r):
