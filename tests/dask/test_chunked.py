@@ -119,10 +119,20 @@ def test_a_trailing_chunk_of_one_is_merged_into_its_neighbour():
 
 @pytest.mark.parametrize(
     "chunks, depth, merged",
-    [((5, 5), 1, (5, 5)), ((5, 5, 1), 2, (5, 6)), ((1, 1, 4, 3), 2, (2, 4, 3)), ((1, 1), 3, (2,)), ((3, 1, 3), 2, (3, 4))],
+    [((5, 5), 1, (5, 5)), ((5, 5, 1), 2, (5, 6)), ((1, 1, 4, 3), 2, (2, 4, 3)), ((1, 1), 3, (2,)), ((3, 1, 3), 2, (3, 4)),
+     ((5, 0, 5), 1, (5, 5)), ((0, 4), 0, (4,)), ((1, 1), 0, (1, 1))],
 )
 def test_merged_chunks(chunks, depth, merged):
     assert chunked.merged_chunks(chunks, depth) == merged
+
+
+def test_empty_chunks_are_merged_away():
+    x = np.random.default_rng(6).random(10)
+    f = da.from_array(x, chunks=((5, 0, 5),))
+    for g, want in [(gradkit.gradient(f)[0], gradkit.gradient(x)[0]),
+                    (gradkit.derivative(f, 2, boundary="periodic"), gradkit.derivative(x, 2, boundary="periodic"))]:
+        assert g.chunks == ((5, 5),)
+        np.testing.assert_array_equal(_sync(g), want, strict=True)
 
 
 def test_keys_are_deterministic():
@@ -276,3 +286,26 @@ def test_coordinates_far_from_unit_gaps(scale):
         want = gradkit.derivative(f, order, axis=0, spacing=x, **kw)
         got = gradkit.derivative(da.from_array(f, chunks=((9, 9, 9, 13), 2)), order, axis=0, spacing=x, **kw)
         np.testing.assert_array_equal(_sync(got), want, strict=True)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: gradkit.laplacian(a, spacing=(0.5, 2.0), accuracy=4),
+        lambda a: gradkit.hessian(a),
+        lambda a: gradkit.derivative(a, 2, axis=0, error=True),
+        lambda a: gradkit.gradient(a, error=True),
+    ],
+    ids=["laplacian", "hessian", "derivative-error", "gradient-error"],
+)
+def test_operators_and_error_estimates_stay_lazy_and_exact(call):
+    f = np.random.default_rng(0).random((12, 10))
+
+    def flat(x):
+        return [y for z in x for y in flat(z)] if isinstance(x, (list, tuple)) else [x]
+
+    got, want = flat(call(da.from_array(f, chunks=(5, (3, 7))))), flat(call(f))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert isinstance(g, da.Array)
+        np.testing.assert_array_equal(_sync(g), w, strict=True)

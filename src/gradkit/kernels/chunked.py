@@ -51,10 +51,10 @@ def is_dask(x: Any) -> bool:
 
 
 def merged_chunks(chunks: tuple[int, ...], depth: int) -> tuple[int, ...]:
-    """``chunks`` with every chunk shorter than ``depth`` merged into its
-    neighbour: the next one, or for the last chunk the previous one. Chunks
-    at least ``depth`` long are kept, so this is ``chunks`` itself when no
-    chunk is too short.
+    """``chunks`` with every chunk shorter than ``depth`` (and every empty
+    chunk) merged into its neighbour: the next one, or for the last chunk
+    the previous one. Chunks at least ``depth`` long are kept, so this is
+    ``chunks`` itself when no chunk is too short.
 
     Examples
     --------
@@ -62,8 +62,11 @@ def merged_chunks(chunks: tuple[int, ...], depth: int) -> tuple[int, ...]:
     (5, 6)
     >>> merged_chunks((1, 1, 4, 3), 2)
     (2, 4, 3)
+    >>> merged_chunks((5, 0, 5), 1)
+    (5, 5)
     """
-    if depth <= 1 or all(c >= depth for c in chunks):
+    depth = max(depth, 1)
+    if all(c >= depth for c in chunks) or sum(chunks) == 0:
         return tuple(chunks)
     out: list[int] = []
     pending = 0
