@@ -955,8 +955,10 @@ def check_dropin(case: Case, exact: bool = False) -> None:
             # least precise operand.
             tol_dtype = g.dtype
             low = [v.dtype for v in _coordinate_args(args, kwargs) if getattr(v, "dtype", None) is not None]
-            if case.func == "torch_gradient" and "coordinates that are not tensors" in diffs:
-                low.append(torch.get_default_dtype())  # a list becomes torch.tensor(list): the default float
+            if case.func == "torch_gradient" and ("coordinates that are not tensors" in diffs
+                                                  or "integer coordinates" in diffs):
+                # a list becomes torch.tensor(list), integer coordinates promote: the default float
+                low.append(torch.get_default_dtype())
             for cand in [d.dtype, *low]:
                 if O.rtol_of(cand) > O.rtol_of(tol_dtype) and "int" not in str(cand):
                     tol_dtype = cand

@@ -1,0 +1,331 @@
+"""Derivatives of noisy data: :func:`smooth_derivative`.
+
+Three methods, each with parameters chosen from the data when not given:
+
+- ``"savgol"``: Savitzky–Golay stencils (:mod:`gradkit.smoothing`), on
+  uniform and non-uniform grids, run by the same kernels as every
+  derivative (any array library; NumPy compiled). Automatic window and
+  degree: see :func:`choose_savgol`.
+- ``"spline"``: scipy's smoothing spline (``make_smoothing_spline``, whose
+  smoothing parameter comes from generalised cross-validation when ``lam``
+  is not given) and its derivative.
+- ``"tv"``: total-variation regularised differentiation (Chartrand's
+  functional, :mod:`gradkit._tv`), ``alpha`` from the discrepancy principle.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import _args, smoothing
+from ._arrays import as_operand
+from .derivatives import native_dtypes
+from .kernels import dispatch
+
+__all__ = ["smooth_derivative", "SmoothResult", "choose_savgol", "METHODS"]
+
+METHODS = ("savgol", "spline", "tv")
+_PARAMS = {
+    "savgol": ("window", "degree", "width", "boundary", "period"),
+    "spline": ("lam",),
+    "tv": ("alpha",),
+}
+
+
+@dataclass(frozen=True)
+class SmoothResult:
+    """What :func:`smooth_derivative` returns with ``full_output=True``.
+
+    Attributes
+    ----------
+    derivative : array
+        The derivative, like ``f``.
+    method : str
+    params : dict
+        The parameters used, chosen or given (e.g. ``{"window": 21,
+        "degree": 3}``).
+    chosen : tuple of str
+        The names of the parameters gradkit chose from the data.
+    rule : str
+        How they were chosen.
+    """
+
+    derivative: Any
+    method: str
+    params: dict = field(default_factory=dict)
+    chosen: tuple = ()
+    rule: str = ""
+
+
+def _check_int(value: Any, name: str, func: str, least: int) -> int:
+    if not _args._is_int(value) or int(value) < least:
+        raise (TypeError if not _args._is_int(value) else ValueError)(
+            f"{func}: {name} must be an integer >= {least}, got {value!r}"
+        )
+    return int(value)
+
+
+def _line_coords(spec: _args.AxisSpec) -> tuple[float | None, np.ndarray | None]:
+    entry = spec.spacing
+    if entry.traced is not None:
+        raise TypeError(
+            "smooth_derivative: coordinates that carry gradients are not supported; pass them as plain numbers"
+        )
+    return entry.step, entry.coords if entry.step is None else None
+
+
+def _grid(spec: _args.AxisSpec) -> np.ndarray:
+    step, coords = _line_coords(spec)
+    return coords if coords is not None else np.arange(spec.n) * float(step)
+
+
+def _savgol_apply(op, spec, order, degree, window, boundary, period, dtypes):
+    step, coords = _line_coords(spec)
+    plan = smoothing.savgol_plan(spec.n, order, degree, window, step=step, coords=coords, boundary=boundary,
+                                 period=period, func="smooth_derivative")
+    compute, out_dtype = dtypes[0]
+    f = op.array if op.dtype == compute else op.xp.astype(op.array, compute)
+    result = dispatch.apply(op.xp, f, plan, spec.axis, op.real_of(compute))
+    return result if result.dtype == out_dtype else op.xp.astype(result, out_dtype)
+
+
+def _odd_windows(n: int, smallest: int) -> list[int]:
+    top = n if n % 2 else n - 1
+    top = min(top, max(smallest, n // 2 | 1))
+    ws = sorted({int(w) | 1 for w in np.geomspace(smallest, max(top, smallest), 24)})
+    return [w for w in ws if smallest <= w <= top]
+
+
+def choose_savgol(f: np.ndarray, x: np.ndarray, order: int) -> tuple[int, int]:
+    """(window, degree) for the ``order``-th Savitzky–Golay derivative of one
+    line ``f`` at ``x``, from the data alone.
+
+    The rule: for each degree in ``{max(2, order), ..., max(2, order) + 2}``
+    and odd windows on a geometric grid up to half the axis, the smoother of
+    that degree and window (its hat matrix is the order-0 plan, whose
+    diagonal is known) is scored by generalised cross-validation,
+    ``n * RSS / (n - trace)**2``, and the derivative uses the best
+    smoother's window and degree. Cost: one smoothing pass per candidate
+    (about 70). Measured (tests/test_smooth.py, 401 samples of smooth
+    signals with 1 % and 10 % noise, uniform and jittered grids): the
+    derivative's RMSE is 12 to 800 times below ``gradient``'s and within
+    4 times (0.9 to 2.5 in 13 of 16 cases) of the best Savitzky–Golay window and
+    degree found by a search that knows the true derivative; GCV targets
+    the values, and the best window for a derivative is sometimes wider.
+    """
+    n = len(f)
+    best = None
+    uniform = bool(np.all(np.diff(x) == x[1] - x[0])) if n > 1 else True
+    for degree in range(max(2, order), max(2, order) + 3):
+        for window in _odd_windows(n, degree + 2):
+            plan = smoothing.savgol_plan(n, 0, degree, window, step=1.0 if uniform else None,
+                                         coords=None if uniform else x)
+            smooth = _apply_numpy(f, plan)
+            trace = smoothing.smoothing_diagonal(plan).sum()
+            if trace >= n - 0.5:
+                continue
+            score = n * float(np.sum((f - smooth) ** 2)) / (n - trace) ** 2
+            if best is None or score < best[0]:
+                best = (score, window, degree)
+    if best is None:
+        degree = max(2, order)
+        return min(n if n % 2 else n - 1, degree + 2 | 1), degree
+    _, window, degree = best
+    return window, degree
+
+
+def _apply_numpy(f: np.ndarray, plan) -> np.ndarray:
+    import array_api_compat
+
+    return dispatch.apply(array_api_compat.array_namespace(f), f, plan, 0, np.float64)
+
+
+def smooth_derivative(
+    f: Any,
+    order: int = 1,
+    *,
+    spacing: Any = 1,
+    axis: int = -1,
+    method: str = "savgol",
+    full_output: bool = False,
+    **params: Any,
+) -> Any:
+    """The derivative of noisy samples, smoothed by one of three methods.
+
+    Parameters
+    ----------
+    f : array_like
+        Samples (NumPy for every method; torch, JAX and any array-API array
+        for ``"savgol"`` with a given ``window`` and ``degree``).
+    order : int, default 1
+        Derivative order (``"savgol"``: up to ``degree``; ``"spline"``: up to
+        3; ``"tv"``: 1).
+    spacing : scalar or 1-D array, default 1
+        Step or coordinates along ``axis`` (any spacing, non-uniform too).
+    axis : int, default -1
+    method : {"savgol", "spline", "tv"}, default "savgol"
+    full_output : bool, default False
+        Return a :class:`SmoothResult` with the parameters used.
+    **params
+        ``"savgol"``: ``window`` (odd number of samples) or ``width`` (in
+        coordinate units: the odd window closest to ``width`` over the mean
+        spacing), ``degree`` (default chosen with the window, else 3),
+        ``boundary`` ("one-sided" or "periodic"), ``period``.
+        ``"spline"``: ``lam``, the smoothing parameter (default: GCV).
+        ``"tv"``: ``alpha``, the regularisation (default: the discrepancy
+        principle with the noise level estimated from the data).
+
+    Returns
+    -------
+    array, or SmoothResult with ``full_output=True``
+
+    Raises
+    ------
+    ValueError, TypeError
+        Unknown method or parameter, window longer than the axis, degree
+        too high for the window, order above the degree, non-finite samples.
+
+    Examples
+    --------
+    >>> import numpy as np, gradkit
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.sort(rng.uniform(0, 3, 300))                      # non-uniform
+    >>> f = np.sin(x) + 0.01 * rng.standard_normal(300)
+    >>> r = gradkit.smooth_derivative(f, spacing=x, full_output=True)
+    >>> rmse = lambda d: float(np.sqrt(np.mean((d - np.cos(x)) ** 2)))
+    >>> bool(rmse(r.derivative) < rmse(gradkit.gradient(f, spacing=(x,))[0]) / 5)
+    True
+    >>> sorted(r.params), r.chosen
+    (['degree', 'window'], ('window', 'degree'))
+    """
+    func = "smooth_derivative"
+    if method not in METHODS:
+        raise ValueError(f"{func}: method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    unknown = sorted(set(params) - set(_PARAMS[method]))
+    if unknown:
+        raise TypeError(
+            f"{func}: method={method!r} takes {', '.join(_PARAMS[method])}; got unexpected "
+            f"{', '.join(unknown)}"
+        )
+    op = as_operand(f, func)
+    order = _check_int(order, "order", func, 0)
+    if op.ndim == 0:
+        raise ValueError(f"{func}: f must have at least one dim, got a 0-d array")
+    (a,) = _args.normalize_dims(axis, op.ndim, func, "axis")
+    entry = _args.single_axis_spacing(spacing, a, op.shape, func)
+    spec = _args.AxisSpec(a, op.shape[a], entry, order)
+    dtypes = native_dtypes(op, [spec])
+    if method == "savgol":
+        value, used, chosen, rule = _savgol(op, spec, order, params, dtypes, func)
+    else:
+        value, used, chosen, rule = _host_method(op, spec, order, method, params, func)
+    if full_output:
+        return SmoothResult(value, method, used, chosen, rule)
+    return value
+
+
+def _finite_host(op, func: str) -> np.ndarray:
+    if not op.is_numpy:
+        raise TypeError(f"{func}: this method runs on NumPy arrays; convert f first (e.g. np.asarray)")
+    data = np.asarray(op.array, dtype=np.float64) if op.kind != "complex" else None
+    if data is None:
+        raise TypeError(f"{func}: this method takes real data, got {op.dtype}")
+    if not np.isfinite(data).all():
+        raise ValueError(
+            f"{func}: f holds NaN or inf; no method drops non-finite samples (savgol, spline and tv all "
+            "read every sample). Remove or fill them first"
+        )
+    return data
+
+
+def _savgol(op, spec, order, params, dtypes, func):
+    boundary = _args.check_boundary(params.get("boundary", "one-sided"), func)
+    period = params.get("period")
+    if period is not None and boundary != "periodic":
+        raise ValueError(f"{func}: period is only used with boundary='periodic', got period={period!r}")
+    x = _grid(spec)
+    if boundary == "periodic" and spec.spacing.step is None:
+        if period is None:
+            raise ValueError(f"{func}: boundary='periodic' on coordinates needs period=")
+        period = float(period)
+    elif boundary == "periodic":
+        period = None
+    window, degree = params.get("window"), params.get("degree")
+    if "width" in params:
+        if window is not None:
+            raise TypeError(f"{func}: give window (samples) or width (coordinate units), not both")
+        width = float(params["width"])
+        mean = abs(float(x[-1] - x[0])) / max(spec.n - 1, 1)
+        if not width > 0:
+            raise ValueError(f"{func}: width must be positive, got {params['width']!r}")
+        window = max(int(round(width / mean)) | 1, 1)
+    chosen: tuple = ()
+    rule = ""
+    if window is None:
+        data = _finite_host(op, func)
+        line = np.moveaxis(data, spec.axis, -1).reshape(-1, spec.n)
+        lead = line[0] if line.shape[0] == 1 else line[int(np.argmax(line.std(axis=1)))]
+        window, auto_degree = choose_savgol(lead, x if x[-1] > x[0] else -x, order)
+        chosen = ("window",)
+        if degree is None:
+            degree, chosen = auto_degree, ("window", "degree")
+        rule = "generalised cross-validation of the smoother over windows and degrees"
+    elif degree is None:
+        degree = max(3, order)
+        chosen, rule = ("degree",), "default degree max(3, order)"
+    window = _check_int(window, "window", func, 1)
+    degree = _check_int(degree, "degree", func, 0)
+    value = _savgol_apply(op, spec, order, degree, window, boundary, period, dtypes)
+    return value, {"window": window, "degree": degree}, chosen, rule
+
+
+def _host_method(op, spec, order, method, params, func):
+    data = _finite_host(op, func)
+    x = _grid(spec)
+    flip = spec.n > 1 and x[-1] < x[0]
+    if flip:
+        x, data = x[::-1], np.flip(data, spec.axis)
+    lines = np.moveaxis(data, spec.axis, -1)
+    shape = lines.shape
+    lines = lines.reshape(-1, spec.n)
+    if method == "spline":
+        if order > 3:
+            raise ValueError(f"{func}: method='spline' gives derivatives up to order 3 (a cubic spline), got {order}")
+        if spec.n < 5:
+            raise ValueError(f"{func}: method='spline' needs at least 5 samples along the axis, got {spec.n}")
+        from scipy.interpolate import make_smoothing_spline
+
+        lam = params.get("lam")
+        out = np.empty_like(lines)
+        for k, line in enumerate(lines):
+            spl = make_smoothing_spline(x, line, lam=lam)
+            out[k] = spl(x, nu=order)
+        used = {"lam": lam if lam is not None else "gcv"}
+        chosen, rule = (("lam",), "generalised cross-validation (scipy's make_smoothing_spline)") if lam is None else ((), "")
+    else:
+        from . import _tv
+
+        if order != 1:
+            raise ValueError(f"{func}: method='tv' gives first derivatives only, got order={order}")
+        if spec.n < 3:
+            raise ValueError(f"{func}: method='tv' needs at least 3 samples along the axis, got {spec.n}")
+        alpha = params.get("alpha")
+        if alpha is not None and not (isinstance(alpha, (int, float)) and alpha >= 0 and math.isfinite(alpha)):
+            raise ValueError(f"{func}: alpha must be a finite number >= 0, got {alpha!r}")
+        out = np.empty_like(lines)
+        alphas = []
+        for k, line in enumerate(lines):
+            a = _tv.choose_alpha(line, x) if alpha is None else float(alpha)
+            alphas.append(a)
+            out[k] = _tv.tv_derivative(line, x, a)
+        used = {"alpha": alphas[0] if len(alphas) == 1 else alphas}
+        chosen, rule = (("alpha",), "discrepancy principle, noise from the median absolute second difference") if alpha is None else ((), "")
+    out = np.moveaxis(out.reshape(shape), -1, spec.axis)
+    if flip:
+        out = np.flip(out, spec.axis)
+    dtype = native_dtypes(op, [spec])[0][1]
+    return np.ascontiguousarray(out).astype(dtype, copy=False), used, chosen, rule

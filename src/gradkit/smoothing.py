@@ -1,0 +1,218 @@
+"""Savitzky–Golay stencils: derivatives of a local least-squares polynomial.
+
+A Savitzky–Golay derivative is a stencil like every other in gradkit, with
+weights from a least-squares polynomial fit of ``degree`` over ``window``
+samples instead of the interpolating polynomial: point ``i``'s weights are
+``order! * row order of pinv(V)`` of the Vandermonde matrix ``V`` of the
+window's positions relative to ``x_i``. Inside, the window is centred;
+within ``window // 2`` of an edge it is the first (or last) ``window``
+samples, the fit of that window evaluated at the point (scipy's
+``savgol_filter(mode="interp")``). The rows are an :class:`AxisPlan`, so the
+kernels, :func:`gradkit.explain_savgol` and the matrices read them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import numpy as np
+
+from .stencils import AxisPlan, StencilBlock, coordinates_digest
+
+__all__ = ["savgol_plan", "least_squares_weights"]
+
+
+def least_squares_weights(positions: np.ndarray, degree: int, order: int) -> np.ndarray:
+    """Weights of the ``order``-th derivative at 0 of the least-squares
+    polynomial of ``degree`` through samples at ``positions``.
+
+    ``positions`` has shape ``(..., m)`` (a stack of windows); the result has
+    the same shape. Positions are scaled to [-1, 1] before the fit.
+
+    Examples
+    --------
+    >>> from gradkit.smoothing import least_squares_weights
+    >>> import numpy as np
+    >>> (least_squares_weights(np.arange(-2.0, 3.0), 2, 0) * 35).round(6)   # the classic 5-point smoother
+    array([-3., 12., 17., 12., -3.])
+    """
+    t = np.asarray(positions, dtype=np.float64)
+    scale = np.max(np.abs(t), axis=-1, keepdims=True)
+    scale = np.where(scale > 0, scale, 1.0)
+    u = t / scale
+    vander = u[..., :, None] ** np.arange(degree + 1)  # (..., m, degree + 1)
+    pinv = np.linalg.pinv(vander)  # (..., degree + 1, m)
+    return pinv[..., order, :] * (math.factorial(order) / scale**order)
+
+
+def exact_weights(offsets: tuple[int, ...], degree: int, order: int) -> np.ndarray:
+    """:func:`least_squares_weights` for integer offsets (a uniform grid with a
+    unit step), computed exactly in rationals and rounded once.
+
+    Examples
+    --------
+    >>> from gradkit.smoothing import exact_weights
+    >>> (exact_weights((-2, -1, 0, 1, 2), 2, 1) * 10).tolist()
+    [-2.0, -1.0, 0.0, 1.0, 2.0]
+    """
+    from fractions import Fraction
+
+    p = degree + 1
+    gram = [[Fraction(sum(k ** (a + b) for k in offsets)) for b in range(p)] for a in range(p)]
+    # Solve gram @ c = e_order exactly (Gauss-Jordan): c is row ``order`` of gram^-1 (symmetric).
+    rhs = [Fraction(int(a == order)) for a in range(p)]
+    for col in range(p):
+        pivot = next(r for r in range(col, p) if gram[r][col] != 0)
+        gram[col], gram[pivot] = gram[pivot], gram[col]
+        rhs[col], rhs[pivot] = rhs[pivot], rhs[col]
+        inv = 1 / gram[col][col]
+        gram[col] = [v * inv for v in gram[col]]
+        rhs[col] *= inv
+        for r in range(p):
+            if r != col and gram[r][col] != 0:
+                factor = gram[r][col]
+                gram[r] = [a - factor * b for a, b in zip(gram[r], gram[col])]
+                rhs[r] -= factor * rhs[col]
+    scale = math.factorial(order)
+    return np.array([float(scale * sum(c * k**a for a, c in enumerate(rhs))) for k in offsets])
+
+
+def _check(n: int, order: int, degree: int, window: int, func: str) -> None:
+    if window % 2 == 0:
+        raise ValueError(
+            f"{func}: window must be odd (a window centred on each interior sample), got {window}; "
+            f"use {window + 1} or {window - 1}"
+        )
+    if window > n:
+        raise ValueError(f"{func}: window={window} is longer than the axis ({n} samples); use window <= {n}")
+    if degree >= window:
+        raise ValueError(
+            f"{func}: degree={degree} needs a window of at least {degree + 1} samples (a least-squares fit "
+            f"of degree d needs d + 1 points), got window={window}"
+        )
+    if order > degree:
+        raise ValueError(
+            f"{func}: order={order} is higher than degree={degree}: the {order}-th derivative of a polynomial "
+            f"of degree {degree} is zero; use degree >= {order}"
+        )
+
+
+#: Uniform windows up to this many points get exactly rounded weights.
+_EXACT_UP_TO = 41
+
+
+@functools.lru_cache(maxsize=64)
+def _uniform_plan(n: int, order: int, degree: int, window: int, periodic: bool, step: float) -> AxisPlan:
+    r = window // 2
+    centred = tuple(range(-r, window - r))
+    # Exact (rationals, rounded once) up to _EXACT_UP_TO points, else the float fit.
+    exact = window <= _EXACT_UP_TO
+    inner = exact_weights(centred, degree, order) if exact else least_squares_weights(
+        np.array(centred, float), degree, order)
+    if periodic:
+        blocks = [StencilBlock(0, n, centred, inner, "periodic")]
+    else:
+        edge_points = list(range(min(r, n))) + list(range(max(n - (window - r - 1), r), n))
+        offsets = [tuple(range(min(max(i - r, 0), n - window) - i, min(max(i - r, 0), n - window) - i + window))
+                   for i in edge_points]
+        rows = least_squares_weights(np.array(offsets, float).reshape(-1, window), degree, order)
+        blocks = []
+        for k, (i, offs) in enumerate(zip(edge_points, offsets)):
+            if offs == centred:
+                continue
+            w = exact_weights(offs, degree, order) if exact else rows[k]
+            blocks.append(StencilBlock(i, i + 1, offs, w, "off-centre", edge=True))
+        lo, hi = r, n - (window - r - 1)
+        if hi > lo:
+            blocks.append(StencilBlock(lo, hi, centred, inner, "central"))
+        blocks.sort(key=lambda b: b.start)
+    return AxisPlan(n, order, degree, degree, "periodic" if periodic else "one-sided", step, None, None,
+                    tuple(blocks))
+
+
+def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, periodic: bool,
+                     period: float | None) -> AxisPlan:
+    n = len(x)
+    r = window // 2
+    centred = np.arange(-r, window - r)
+    points = np.arange(n)
+    if periodic:
+        q, j = np.divmod(points[:, None] + centred[None, :], n)
+        pos = x[j] + q * period - x[:, None]
+        w = least_squares_weights(pos, degree, order)  # (n, m)
+        blocks = [StencilBlock(0, n, tuple(int(o) for o in centred), np.ascontiguousarray(w.T), "periodic")]
+        return AxisPlan(n, order, degree, degree, "periodic", None, x, period, tuple(blocks))
+    starts = np.clip(points - r, 0, n - window)
+    idx = starts[:, None] + np.arange(window)[None, :]
+    w = least_squares_weights(x[idx] - x[:, None], degree, order)  # (n, m)
+    blocks = []
+    lo, hi = r, n - (window - r - 1)
+    for i in range(n):
+        if lo <= i < hi:
+            continue
+        offs = tuple(int(v) for v in idx[i] - i)
+        blocks.append(StencilBlock(i, i + 1, offs, w[i], "off-centre", edge=True))
+    if hi > lo:
+        blocks.append(StencilBlock(lo, hi, tuple(int(o) for o in centred), np.ascontiguousarray(w[lo:hi].T),
+                                   "central"))
+    blocks.sort(key=lambda b: b.start)
+    return AxisPlan(n, order, degree, degree, "one-sided", None, x, None, tuple(blocks))
+
+
+_COORD_PLANS: dict = {}
+
+
+def savgol_plan(
+    n: int,
+    order: int,
+    degree: int,
+    window: int,
+    *,
+    step: float | None = 1.0,
+    coords: np.ndarray | None = None,
+    boundary: str = "one-sided",
+    period: float | None = None,
+    func: str = "savgol_plan",
+) -> AxisPlan:
+    """The Savitzky–Golay plan of one axis: the ``order``-th derivative of the
+    least-squares polynomial of ``degree`` over ``window`` samples.
+
+    Weights are for a unit step on a uniform grid (the kernels divide by
+    ``step**order``) and in coordinate units with ``coords``. Uniform plans
+    are cached; coordinate plans keep one weight row per point (``window``
+    floats each) and are cached by the coordinates' digest.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradkit.smoothing import savgol_plan
+    >>> idx, w = savgol_plan(9, 1, 2, 5).stencil(4)
+    >>> idx.tolist(), (w * 10).tolist()
+    ([2, 3, 4, 5, 6], [-2.0, -1.0, 0.0, 1.0, 2.0])
+    """
+    _check(n, order, degree, window, func)
+    periodic = boundary == "periodic"
+    if coords is None:
+        return _uniform_plan(n, order, degree, window, periodic, step)
+    key = (coordinates_digest(coords), n, order, degree, window, periodic, period)
+    plan = _COORD_PLANS.get(key)
+    if plan is None:
+        if len(_COORD_PLANS) >= 8:
+            _COORD_PLANS.clear()
+        plan = _COORD_PLANS[key] = _coordinate_plan(coords, order, degree, window, periodic, period)
+    return plan
+
+
+def smoothing_diagonal(plan: AxisPlan) -> np.ndarray:
+    """The weight each output gives its own sample (the hat matrix's diagonal
+    of an order-0 plan): what leave-one-out and GCV criteria need."""
+    out = np.empty(plan.n)
+    for block in plan.blocks:
+        k = block.offsets.index(0)
+        w = block.weights
+        out[block.start : block.stop] = w[k] if w.ndim == 1 else w[k]
+    return out
+
+
