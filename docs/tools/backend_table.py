@@ -144,6 +144,9 @@ never imports a library you have not imported yourself. NumPy arrays of
 float32/float64/complex64/complex128 take a compiled one-pass kernel; every
 other array takes the generic array-API kernel (slices, scalar products and
 sums), which is what lets torch autograd and JAX tracing run through it.
+Dask arrays take the chunked kernel: lazy in, lazy out, each block handed to
+the kernels above with its halo, bit-identical to the in-memory result for any
+chunking ([dask.md](dask.md) says how, and what happens to the chunks).
 
 The table below is generated from `gradkit.backends`, the declaration the
 backend tests (`tests/backends`) read: every ✓ is checked on that library

@@ -152,6 +152,11 @@ def as_operand(f: Any, func: str) -> Operand:
             )
         kind = {"i": "integer", "u": "integer", "f": "real", "c": "complex", "V": "real"}[dtype.kind]
         return Operand(arr, _numpy_namespace(), kind, True, mask)
+    if any(s is None or s != s for s in arr.shape):  # None (array API) or NaN (Dask): unknown sizes
+        raise ValueError(
+            f"{func}: f has dims of unknown size (shape {tuple(arr.shape)}); a derivative needs the number of "
+            "samples along each dim (for a Dask array: f.compute_chunk_sizes() first)"
+        )
     xp = array_api_compat.array_namespace(arr)
     if xp.isdtype(dtype, "bool"):
         raise TypeError(

@@ -108,6 +108,10 @@ BACKENDS: dict[str, Backend] = {
     "torch-cuda": Backend("PyTorch (CUDA)", "torch", True, "torch.Tensor on a CUDA GPU"),
     "jax": Backend("JAX", "jax", False, "jax.Array (default device; tests run with jax_enable_x64)"),
     "cupy": Backend("CuPy", "cupy", True, "cupy.ndarray on a CUDA GPU"),
+    "dask": Backend(
+        "Dask", "dask", False,
+        "dask.array.Array of NumPy blocks (chunked kernel: lazy in, lazy out, input chunks kept)",
+    ),
 }
 
 FEATURES: dict[str, Feature] = {
@@ -228,6 +232,18 @@ SUPPORT: dict[str, dict[str, Support]] = {
         "out": Support(True, "the result is copied into out"),
         "half-precision": Support(True, "float16 (CuPy has no bfloat16)"),
         "device": _GPU_DEVICE,
+    },
+    "dask": {
+        **_NUMPY,
+        "gradient-scalar": Support(
+            True, "chunked kernel: a halo of the plan's reach per axis, each block by the compiled kernel; "
+            "results lazy, bit-identical to NumPy input for any chunking"
+        ),
+        "gradient-coordinates": Support(True, "NumPy or Dask coordinates (a Dask coordinate is computed once, at the call)"),
+        "periodic": Support(True, "periodic halos; non-uniform coordinates need period="),
+        "explain": Support(True, "computes only the samples the stencil and its context read"),
+        "out": Support(True, "a Dask out becomes the lazy result (Dask's setitem); to fill NumPy or zarr, use dask.array.store"),
+        "device": Support(True, "each block stays in its library (NumPy blocks: CPU)"),
     },
 }
 

@@ -200,6 +200,86 @@ def _cuda_case(torch, gradkit, side: int) -> Case:
     )
 
 
+def _dask_cases(quick: bool) -> list[dict]:
+    """Chunked cases: gradkit against dask.array.gradient on the same Dask
+    array (same chunks, Dask's threaded scheduler with one thread per core
+    for both), each result stored into preallocated NumPy arrays, next to
+    in-memory gradkit on the same data; with the number of tasks each graph
+    adds to the input's."""
+    try:
+        import dask
+        import dask.array as da
+    except ImportError:
+        return []
+    import gradkit
+
+    rng = np.random.default_rng(0)
+    side, chunk3 = (256, 64) if quick else (512, 128)
+    n1, chunk1 = (10**7, 10**6) if quick else (10**8, 10**7)
+    f3 = rng.random((side, side, side), dtype=np.float32)
+    f1 = rng.random(n1)
+    cases = [
+        (f"3-D {side}^3 float32 in {chunk3}^3 chunks, all axes", f3, chunk3),
+        (f"1-D {n1:.0e} float64 in {chunk1:.0e} chunks", f1, chunk1),
+    ]
+    rows = []
+    for name, f, chunk in cases:
+        lazy = da.from_array(f, chunks=chunk)
+        outs = [np.empty_like(f) for _ in range(f.ndim)]
+        base = set(dict(lazy.__dask_graph__()))
+
+        def tasks(results):
+            keys = set()
+            for r in results:
+                keys |= set(dict(r.__dask_graph__()))
+            return len(keys - base)
+
+        def as_list(r):
+            return list(r) if isinstance(r, (list, tuple)) else [r]
+
+        with dask.config.set(scheduler="threads", num_workers=os.cpu_count()):
+            ours = _best(lambda: da.store(list(gradkit.gradient(lazy)), outs, lock=False), 3)
+            theirs = _best(lambda: da.store(as_list(da.gradient(lazy)), outs, lock=False), 3)
+        rows.append({
+            "case": name,
+            "gradkit_s": ours,
+            "dask_s": theirs,
+            "in_memory_s": _best(lambda: gradkit.gradient(f), 3),
+            "gradkit_tasks": tasks(gradkit.gradient(lazy)),
+            "dask_tasks": tasks(as_list(da.gradient(lazy))),
+        })
+        del outs
+        r = rows[-1]
+        print(
+            f"{name:<55} gradkit {ours * 1e3:8.1f} ms  dask.array.gradient {theirs / ours:4.2f}x  "
+            f"vs in-memory {ours / r['in_memory_s']:4.2f}  tasks {r['gradkit_tasks']} vs {r['dask_tasks']}",
+            flush=True,
+        )
+    return rows
+
+
+def _dask_markdown(rows: list[dict], note: str = "") -> list[str]:
+    if not rows:
+        return []
+    lines = [
+        "",
+        "Dask arrays (`gradkit.gradient` on a `dask.array.Array` against `dask.array.gradient` on the same "
+        "array: same chunks, Dask's threaded scheduler with one thread per core, results stored into "
+        "preallocated NumPy arrays; tasks: what each graph adds to the input's; in-memory: gradkit on the "
+        "NumPy array, in the same run)."
+        + (f" {note}" if note else ""),
+        "",
+        "| case | gradkit | dask.array.gradient (× gradkit) | in-memory gradkit | gradkit / in-memory | tasks, gradkit | tasks, dask |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['case']} | {_t(r['gradkit_s'])} | {_t(r['dask_s'])} ({r['dask_s'] / r['gradkit_s']:.1f}×) | "
+            f"{_t(r['in_memory_s'])} | {r['gradkit_s'] / r['in_memory_s']:.2f} | {r['gradkit_tasks']} | {r['dask_tasks']} |"
+        )
+    return lines
+
+
 def _lazy(make):
     """``make`` called once, on first use."""
     made = []
@@ -273,6 +353,7 @@ def run(quick: bool = False) -> dict:
                 row[f"{name}_s"] = None
                 row[f"{name}_error"] = f"{type(exc).__name__}: {exc}"[:200]
         print(_format_row(row), flush=True)
+    chunked = _dask_cases(quick)
     startup = _startup_rows()
     for row in startup:
         print(f"{row['case']:<55} {row['gradkit_s'] * 1e3:9.1f} ms", flush=True)
@@ -283,6 +364,7 @@ def run(quick: bool = False) -> dict:
         "date": datetime.date.today().isoformat(),
         "quick": quick,
         "cases": results,
+        "dask": chunked,
         "startup": startup,
     }
 
@@ -338,6 +420,7 @@ def to_markdown(report: dict) -> str:
             t = row.get(f"{lib}_s")
             cells.append(f"{_t(t)} ({t / row['gradkit_s']:.1f}×)" if t else "—")
         lines.append("| " + " | ".join(cells) + " |")
+    lines += _dask_markdown(report.get("dask", []), report.get("dask_note", ""))
     lines.append("")
     lines.append("| start-up | time |")
     lines.append("|---|---|")

@@ -23,6 +23,7 @@ import numpy as np
 from . import _args
 from ._arrays import Operand, as_operand, is_torch
 from .derivatives import _UNSET, _dim_or_axis, _gradient_edge_order, evaluate, native_dtypes
+from .kernels import chunked
 from .stencils import AxisPlan, interior_width
 
 __all__ = ["explain", "Explanation"]
@@ -987,6 +988,7 @@ class _Line:
         prefix: tuple[Any, ...],
         ndim: int,
         mask: np.ndarray | None = None,
+        point: int | None = None,
     ) -> None:
         self.axis = spec.axis
         #: which samples of the line are masked (None: none are)
@@ -994,6 +996,8 @@ class _Line:
         self.ndim = ndim
         self.prefix = prefix  # the full index with slice(None) at axis
         line = op.array[prefix]
+        if chunked.is_dask(line):
+            line = _needed_samples(line, spec, point)
         line_op = as_operand(line, _FUNC)
         self.spec = dataclasses.replace(spec, axis=0)
         dtypes = native_dtypes(line_op, [self.spec])
@@ -1044,6 +1048,23 @@ class _Line:
         if self.ndim == 1:
             return i
         return tuple(i if isinstance(p, slice) else p for p in self.prefix)
+
+
+def _needed_samples(line: Any, spec: _args.AxisSpec, point: int | None) -> np.ndarray:
+    """A Dask line as a NumPy line holding only what an explanation of
+    ``point`` reads: the samples of its stencil and the context drawn
+    around it (zeros elsewhere, never shown); one small compute that reads
+    only the chunks holding them. ``point=None``: the whole line."""
+    if point is None:
+        return np.asarray(line.compute())
+    n = spec.n
+    offsets = spec.plan(host=True).block_of(point).offsets
+    lo, hi = min(min(offsets), 0) - 2, max(max(offsets), 0) + 2
+    needed = sorted({(point + o) % n if spec.boundary == "periodic" else point + o for o in range(lo, hi + 1)})
+    needed = [j for j in needed if 0 <= j < n]
+    host = np.zeros(n, dtype=line.dtype)
+    host[needed] = np.asarray(line[np.array(needed)].compute())
+    return host
 
 
 def _prepare(
@@ -1363,10 +1384,11 @@ def _context(line: _Line, i: int, offsets: Sequence[int]) -> list[int]:
 
 
 def _make_line(
-    op: Operand, spec: _args.AxisSpec, index: tuple[int, ...], mask: np.ndarray | None = None
+    op: Operand, spec: _args.AxisSpec, index: tuple[int, ...], mask: np.ndarray | None = None,
+    point: int | None = None,
 ) -> _Line:
     prefix = tuple(slice(None) if k == spec.axis else v for k, v in enumerate(index))
-    return _Line(op, spec, prefix, op.ndim, mask)
+    return _Line(op, spec, prefix, op.ndim, mask, point)
 
 
 def _detached(value: Any) -> Any:
@@ -1491,7 +1513,7 @@ def explain(
         period=period,
     )
     full = _normalize_index(index, op.shape)
-    line = _make_line(op, spec, full, mask)
+    line = _make_line(op, spec, full, mask, point=full[spec.axis])
     return _explain_point(line, full[spec.axis])
 
 

@@ -43,6 +43,8 @@ __all__ = [
     "edge_width",
     "points_needed",
     "BOUNDARIES",
+    "reach",
+    "slice_plan",
 ]
 
 #: Boundary treatments the planner knows.
@@ -534,30 +536,33 @@ def _is_pair(offsets: tuple[int, ...]) -> bool:
     return len(offsets) == 2 and offsets[1] - offsets[0] == 1
 
 
-def _one_sided_blocks(n, width, ew, edge_block, interior_block) -> list[StencilBlock]:
+def _one_sided_blocks(n, width, ew, edge_block, interior_block, first=0, stop=None, shift=0) -> list[StencilBlock]:
     """Centred stencils where they fit, off-centre windows of ``ew`` points elsewhere.
 
     ``edge_block(i, offsets)`` gives the block of point ``i`` whose window
     of samples is ``i + offsets``; ``interior_block(start, stop, offsets)``
-    the block of centred stencils.
+    the block of centred stencils. Only the points ``first:stop`` of the
+    axis of ``n`` are planned (default: all), each at index ``i - shift``
+    (the block of samples of :func:`slice_plan`).
     """
+    stop = n if stop is None else stop
     r = (width - 1) // 2
     n_left = min(r, n)
 
     def window(i):
         s = _edge_window_start(i, ew, n)
-        return edge_block(i, tuple(range(s - i, s - i + ew)))
+        return edge_block(i - shift, tuple(range(s - i, s - i + ew)))
 
-    blocks = [window(i) for i in range(n_left)]
-    if n - 2 * r > 0:
-        blocks.append(interior_block(r, n - r, _centred_offsets(width)))
-    blocks += [window(i) for i in range(max(n - r, n_left), n)]
+    blocks = [window(i) for i in range(first, min(n_left, stop))]
+    lo, hi = max(r, first), min(n - r, stop)
+    if n - 2 * r > 0 and lo < hi:
+        blocks.append(interior_block(lo - shift, hi - shift, _centred_offsets(width)))
+    blocks += [window(i) for i in range(max(n - r, n_left, first), stop)]
     return blocks
 
 
-def _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe="torch") -> list[StencilBlock]:
-    width = interior_width(order, accuracy, uniform=True)
-
+def _uniform_builders(order, accuracy, recipe="torch"):
+    """The centred width of a uniform grid and its edge-block builder."""
     def edge_block(i, offs):
         offs, we = _drop_zero_weights(offs, _exact_unit_weights(offs, order))
         form = None
@@ -567,30 +572,52 @@ def _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe="torch") ->
             form = Prescaled(tuple(float(v) for v in we))
         return StencilBlock(i, i + 1, offs, we, _kind_of(offs, False), edge=True, form=form)
 
-    if not periodic and width > n:
-        # No centred point fits: the edge stencils cover the axis, and the
-        # centred weights (of a possibly huge stencil) are never needed.
-        return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, None)
+    return interior_width(order, accuracy, uniform=True), edge_block
+
+
+def _uniform_centre(width, order, recipe):
+    """The centred stencil of a uniform grid: offsets, weights, form."""
     offsets, w = _drop_zero_weights(
         _centred_offsets(width), _exact_unit_weights(_centred_offsets(width), order)
     )
-    central = _CENTRAL_FORMS[recipe] if order == 1 and offsets == (-1, 1) else None
+    return offsets, w, (_CENTRAL_FORMS[recipe] if order == 1 and offsets == (-1, 1) else None)
+
+
+def _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe="torch", first=0, stop=None, shift=0) -> list[StencilBlock]:
+    """Blocks for a uniform grid (``first``, ``stop``, ``shift``: see
+    :func:`_one_sided_blocks`; a periodic axis's block then reads samples
+    that :func:`slice_plan` has placed around it)."""
+    stop = n if stop is None else stop
+    width, edge_block = _uniform_builders(order, accuracy, recipe)
+    if not periodic and width > n:
+        # No centred point fits: the edge stencils cover the axis, and the
+        # centred weights (of a possibly huge stencil) are never needed.
+        return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, None, first, stop, shift)
+    offsets, w, central = _uniform_centre(width, order, recipe)
     if periodic:
-        return [StencilBlock(0, n, offsets, w, "periodic", form=central)]
+        return [StencilBlock(first - shift, stop - shift, offsets, w, "periodic", form=central)]
     return _one_sided_blocks(
         n,
         width,
         edge_width(order, edge_order),
         edge_block,
         lambda start, stop, _: StencilBlock(start, stop, offsets, w, "central", form=central),
+        first,
+        stop,
+        shift,
     )
 
 
-def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None) -> list[StencilBlock]:
+def _coordinate_blocks(
+    x, order, accuracy, edge_order, periodic, period, n=None, first=0, stop=None, shift=0
+) -> list[StencilBlock]:
     """Blocks for a coordinate grid. With ``x=None`` only the structure is
     planned (offsets and kinds, no weights): the weights then come from
-    :func:`block_weights` on the caller's own coordinate array."""
-    n = len(x) if x is not None else n
+    :func:`block_weights` on the caller's own coordinate array. ``first``,
+    ``stop``, ``shift``: see :func:`_one_sided_blocks` (``x`` then holds the
+    coordinates of the samples around the points, at their shifted indices)."""
+    n = len(x) if x is not None and n is None else n
+    stop = n if stop is None else stop
     width = interior_width(order, accuracy, uniform=False)
     offsets = _centred_offsets(width) if periodic or width <= n else None  # None: no centred point fits
     if periodic:
@@ -598,7 +625,8 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
             return [StencilBlock(0, n, offsets, None, "periodic", rule="fornberg")]
         return [
             StencilBlock(
-                0, n, offsets, None, "periodic", rule=FORNBERG_ON_THE_FLY, coords=x, order=order, period=period
+                first - shift, stop - shift, offsets, None, "periodic", rule=FORNBERG_ON_THE_FLY, coords=x,
+                order=order, period=period,
             )
         ]
 
@@ -627,7 +655,7 @@ def _coordinate_blocks(x, order, accuracy, edge_order, periodic, period, n=None)
             return StencilBlock(start, stop, offs, None, "central", rule="fornberg")
         return StencilBlock(start, stop, offs, None, "central", rule=FORNBERG_ON_THE_FLY, coords=x, order=order)
 
-    return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, interior_block)
+    return _one_sided_blocks(n, width, edge_width(order, edge_order), edge_block, interior_block, first, stop, shift)
 
 
 def _closed_edge_weights(block: StencilBlock, x, recipe: str = "numpy") -> tuple:
@@ -905,3 +933,87 @@ def plan_axis(
     if len(_PLAN_CACHE) > _PLAN_CACHE_SIZE:
         _PLAN_CACHE.popitem(last=False)
     return plan
+
+
+def reach(plan: AxisPlan) -> int:
+    """How far any point's stencil reaches from the point (largest ``|offset|``):
+    the halo a block of the axis needs on either side. Edge windows can reach
+    further than the centred stencil (``edge_order=2``: offset 2 beside an
+    interior radius of 1).
+
+    Examples
+    --------
+    >>> from gradkit.stencils import plan_axis, reach
+    >>> reach(plan_axis(10)), reach(plan_axis(10, edge_order=2)), reach(plan_axis(10, accuracy=4, boundary="periodic"))
+    (1, 2, 2)
+    """
+    return max((max(abs(b.offsets[0]), abs(b.offsets[-1])) for b in plan.blocks), default=0)
+
+
+#: The kind of the samples :func:`slice_plan` holds only for its neighbours.
+HALO = "halo"
+
+
+def slice_plan(
+    n: int,
+    first: int,
+    stop: int,
+    left: int,
+    right: int,
+    *,
+    order: int,
+    accuracy: int,
+    edge_order: int,
+    boundary: str,
+    step: float | complex | None,
+    coords: np.ndarray | None = None,
+    period: Any = None,
+    recipe: str = "torch",
+    unit: float | None = None,
+) -> AxisPlan:
+    """The rows of the plan of an axis of ``n`` samples for its points
+    ``first:stop``, as a plan over the block of samples that holds them and
+    ``left`` / ``right`` neighbours on either side (what the chunked kernel
+    hands each block).
+
+    The same settings as :func:`plan_axis`; ``coords`` (float64) are the
+    coordinates of the block's samples, ``left + (stop - first) + right`` of
+    them, where samples past an end of a periodic axis are one ``period``
+    away (``x[j] - period`` before the start, ``x[j] + period`` after the
+    end). Point ``i`` of the axis is point ``i - first + left`` of the
+    returned plan, with the very offsets, weights and operation order of
+    ``plan_axis(n, ...)``'s row ``i``; the neighbours are copied through
+    unchanged (``kind == "halo"``; the caller drops them). The returned plan
+    is never periodic: the neighbours are the wrapped samples. ``unit`` is
+    the plan's :attr:`AxisPlan.unit` (coordinates already in those units).
+
+    Examples
+    --------
+    >>> from gradkit.stencils import plan_axis, slice_plan
+    >>> whole = plan_axis(10, step=1.0, edge_order=2)
+    >>> part = slice_plan(10, 0, 4, 0, 2, order=1, accuracy=2, edge_order=2, boundary="one-sided", step=1.0)
+    >>> [b.offsets for b in part.blocks] == [whole.block_of(0).offsets, (-1, 1), (0,)]
+    True
+    """
+    count = stop - first
+    m = left + count + right
+    if coords is not None and len(coords) != m:
+        raise ValueError(f"slice_plan: {m} samples need {m} coordinates, got {len(coords)}")
+    periodic = boundary == "periodic"
+    shift = first - left
+    if coords is None:
+        inner = _uniform_blocks(n, order, accuracy, edge_order, periodic, recipe, first, stop, shift)
+    else:
+        inner = _coordinate_blocks(coords, order, accuracy, edge_order, periodic, None, n, first, stop, shift)
+    if periodic:
+        (block,) = inner
+        block.kind = "periodic"
+    halo = np.ones(1)
+    blocks = []
+    if left:
+        blocks.append(StencilBlock(0, left, (0,), halo, HALO))
+    blocks += inner
+    if right:
+        blocks.append(StencilBlock(left + count, m, (0,), halo, HALO))
+    step = None if coords is not None else step
+    return AxisPlan(m, order, accuracy, edge_order, "one-sided", step, coords, None, tuple(blocks), recipe, unit)

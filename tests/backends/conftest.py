@@ -47,6 +47,25 @@ try:
 except ImportError:  # pragma: no cover - array-api-strict is in the test extra
     array_api_strict = None
 
+try:
+    import dask.array as dask_array
+except ImportError:  # pragma: no cover - dask is in the test extra
+    dask_array = None
+
+
+def dask_chunks(shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Uneven chunks for the Dask backend: about a third of each axis, the
+    last chunk shorter (a chunk of 1 where the axis allows)."""
+    out = []
+    for n in shape:
+        size = max(1, -(-n // 3))
+        chunks = [size] * (n // size) + ([n % size] if n % size else [])
+        if n > 2 and chunks[-1] != 1:
+            chunks[-1] -= 1
+            chunks.append(1)
+        out.append(tuple(chunks) if n else (0,))
+    return tuple(out)
+
 
 def _cupy() -> tuple[Any, str]:
     """The cupy module and "" when it can run here, else None and the reason."""
@@ -112,7 +131,7 @@ class ArrayBackend:
 
     def dtype(self, name: str) -> Any:
         """The library's dtype called ``name`` (AttributeError/TypeError when it has none)."""
-        if self.name in ("numpy", "numpy-readonly", "cupy"):
+        if self.name in ("numpy", "numpy-readonly", "cupy", "dask"):
             if name == "bfloat16":
                 raise TypeError(f"{self.name} has no bfloat16")
             return np.dtype(name)
@@ -161,6 +180,8 @@ class ArrayBackend:
             return array_api_strict.asarray(a.astype(name))
         if self.name == "cupy":
             return self.module.asarray(a.astype(name))
+        if self.name == "dask":
+            return dask_array.from_array(a.astype(name), chunks=dask_chunks(a.shape))
         raise AssertionError(self.name)
 
     def to_numpy(self, x: Any) -> np.ndarray:
@@ -174,6 +195,8 @@ class ArrayBackend:
             return x.get()
         if self.name == "array-api-strict":
             return np.from_dlpack(x).copy()
+        if self.name == "dask":
+            x = x.compute(scheduler="sync")
         out = np.array(x)
         if dtype_name(out.dtype) in ("bfloat16", "float16"):
             out = out.astype(np.float32)
@@ -191,6 +214,8 @@ class ArrayBackend:
             return isinstance(x, type(array_api_strict.asarray(0)))
         if self.name == "cupy":
             return isinstance(x, self.module.ndarray)
+        if self.name == "dask":
+            return isinstance(x, dask_array.Array)
         raise AssertionError(self.name)
 
     def device_of(self, x: Any) -> Any:
@@ -299,6 +324,10 @@ def _backend_params() -> list[Any]:
     else:
         why = "torch is not installed" if torch is None else "no CUDA GPU (torch.cuda.is_available() is False)"
         params.append(missing("torch-cuda", why))
+    if dask_array is not None:
+        params.append(pytest.param(ArrayBackend("dask", dask_array), id="dask"))
+    else:
+        params.append(missing("dask", "dask is not installed"))
     cupy, why = _cupy()
     if cupy is not None:
         params.append(pytest.param(ArrayBackend("cupy", cupy), id="cupy"))

@@ -322,7 +322,6 @@ def test_chunked_objects_stay_lazy(no_compute):
     np.testing.assert_allclose(d.values, loaded.values, rtol=1e-12, atol=1e-12 * np.abs(loaded.values).max())
 
 
-@pytest.mark.xfail(reason="needs the Dask chunked kernel (issue 11)", strict=False)
 def test_chunked_objects_keep_their_chunks_and_the_loaded_values_bit_for_bit(no_compute):
     da = field(nx=40, chunks={"x": 10})
     with no_compute():

@@ -3,7 +3,9 @@
 NumPy arrays of float32/float64/complex64/complex128 take the compiled
 one-pass kernel (:mod:`.cpu`) when numba is installed; every other array
 (torch, JAX, CuPy, array-api-strict, other NumPy dtypes) takes the generic
-array-API kernel (:mod:`.generic`). Both give the same numbers.
+array-API kernel (:mod:`.generic`). Both give the same numbers. Dask
+arrays take the chunked kernel (:mod:`.chunked`), which hands each block
+back here.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import array_api_compat
 
 from ..stencils import AxisPlan
-from . import cpu, generic
+from . import chunked, cpu, generic
 
 __all__ = ["apply", "compiled_available"]
 
@@ -80,6 +82,17 @@ def apply(
     ``real_dtype=None`` asks for every operation on the operands as given
     (the generic kernel, in the array library's own arithmetic).
     """
+    if chunked.is_dask(f):
+        if coords is not None:
+            raise TypeError(
+                "gradkit: coordinates that carry gradients or are traced cannot be used with Dask data; "
+                "pass them as NumPy (or Dask) arrays"
+            )
+        result = chunked.apply_plan(f, plan, axis, real_dtype, step=step)
+        if out is not None:
+            out[...] = result
+            return out
+        return result
     if coords is None and real_dtype is not None and cpu.supports(f) and compiled_available():
         return cpu.apply_plan(f, plan, axis, out=out, step=step)
     if array_api_compat.is_jax_array(f) and not _is_tracer(f) and not _is_tracer(coords):
