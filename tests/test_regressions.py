@@ -373,3 +373,63 @@ def test_fuzz_torch_wide_edges_take_list_coordinates_in_the_default_float():
     narrow = torch_gradient(f, dim=0, spacing=(x,), edge_order=2)[0]
     wide = torch_gradient(f, dim=0, spacing=(x,), edge_order=3)[0]
     assert narrow.dtype == wide.dtype == torch.get_default_dtype()  # as torch.tensor(x) would give
+
+
+def test_fuzz_complex32_and_float8_tensors_are_refused_clearly():
+    torch = pytest.importorskip("torch")
+    from gradkit.compat import TorchUnsupportedDtypeError, torch_gradient
+
+    for dtype in (torch.complex32, torch.float8_e4m3fn):
+        t = torch.zeros(7, dtype=dtype)
+        with pytest.raises(TypeError, match="cannot differentiate|does not divide"):
+            gradkit.explain(t, 1)
+        with pytest.raises(TypeError, match="cannot differentiate"):
+            gradkit.gradient(t)
+        with pytest.raises(TorchUnsupportedDtypeError):
+            torch_gradient(t)
+        with pytest.raises(NotImplementedError):  # what torch.gradient raises for them
+            torch_gradient(t)
+
+
+def test_fuzz_torch_fraction_spacing_refused_like_torch():
+    torch = pytest.importorskip("torch")
+    from fractions import Fraction
+
+    from gradkit.compat import torch_gradient
+
+    for edge_order in (1, 3):
+        with pytest.raises(TypeError, match="spacing must hold numbers torch takes"):
+            torch_gradient(torch.arange(12.0).reshape(3, 4), dim=1, spacing=Fraction(1, 3), edge_order=edge_order)
+
+
+def test_fuzz_masked_integers_are_widened_like_numpy():
+    from gradkit.compat import numpy_gradient
+
+    f = np.ma.array(np.array([55, -62, -10, 72, -72, -98, 30, -61, 85, 97], dtype="int8"),
+                    mask=[1, 0, 1, 1, 0, 1, 1, 0, 1, 0])
+    got, want = numpy_gradient(f), np.gradient(f)
+    np.testing.assert_array_equal(np.ma.getmaskarray(got), np.ma.getmaskarray(want))
+    np.testing.assert_array_equal(got.data[~want.mask], want.data[~want.mask])
+
+
+def test_fuzz_nat_reaches_wide_edges():
+    from gradkit.compat import numpy_gradient
+
+    f = np.array([0, 1, 2, 3, 4, 5, 6, 7], dtype="int64").view("m8[D]").copy()
+    f[1] = np.timedelta64("NaT")
+    out = numpy_gradient(f, edge_order=3)
+    assert np.isnat(out[0]) and not np.isnat(out[-1])
+
+
+def test_fuzz_nearly_coincident_unsorted_coordinates_refused():
+    x = np.array([1e-266, -41.4, -8.3e-290, -49.0, -10.8, 11.8, -23.1, 1.0])
+    with pytest.raises(ValueError, match="more than 2\\*\\*50 apart"):
+        gradkit.derivative(np.zeros(8), 2, spacing=x)
+
+
+def test_fuzz_jax_weights_are_not_cached_across_traces():
+    jnp = pytest.importorskip("jax.numpy")
+    x = np.array([-22.125, 5.875, 8.0, 14.375, 17.25])
+    gradkit.derivative(jnp.zeros((0, 2, 5), dtype=jnp.float32), 2, spacing=x, edge_order=2)
+    out = gradkit.derivative(jnp.ones((3, 2, 5), dtype=jnp.float32), 2, spacing=x, edge_order=2)
+    np.testing.assert_allclose(np.asarray(out), 0, atol=1e-5)  # was an UnexpectedTracerError

@@ -131,6 +131,12 @@ def as_operand(f: Any, func: str) -> Operand:
                 f"{func}: f must be an array or nested sequence of numbers, "
                 f"got {type(f).__name__} ({exc})"
             ) from None
+    dtype_name = str(getattr(arr, "dtype", ""))
+    if dtype_name.endswith("complex32") or "float8" in dtype_name:
+        raise TypeError(
+            f"{func}: f has dtype {arr.dtype}, which torch's arithmetic cannot differentiate; "
+            "convert it first (e.g. to complex64 or float32)"
+        )
     is_numpy = isinstance(arr, np.ndarray)
     mask = None
     if isinstance(arr, np.ma.MaskedArray):

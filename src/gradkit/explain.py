@@ -886,6 +886,11 @@ def _gap_ends(name: str, d: _Detail, xi: float) -> tuple[Any, Any]:
 
 
 def _lagrange(xs: np.ndarray, ys: np.ndarray, at: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):  # inf/nan samples draw as inf/nan, silently
+        return _lagrange_values(xs, ys, at)
+
+
+def _lagrange_values(xs: np.ndarray, ys: np.ndarray, at: np.ndarray) -> np.ndarray:
     out = np.zeros_like(at, dtype=float)
     for j in range(len(xs)):
         basis = np.ones_like(at, dtype=float)
