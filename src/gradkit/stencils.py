@@ -304,7 +304,7 @@ class StencilBlock:
         if self.rule == FORNBERG_ON_THE_FLY:
             m, order = len(self.offsets), self._order
             pos = fornberg_positions(self._coords, i, self.offsets, self._period)
-            return fornberg_lanes(pos, order, np.empty((order + 1, m, 1)), np.empty(1))[:, 0].copy()
+            return fornberg_lanes(pos, order, np.empty((order + 1, m, 1)), np.empty(1), np.empty((3, 1)), 1)[:, 0].copy()
         if self._weights is None:
             return np.array(self._three_point(np.array([i]))).reshape(-1)
         return self.weights if self.shared else self.weights[:, i - self.start]
@@ -651,14 +651,17 @@ def _scaled_fornberg(rows: list, scale, order: int) -> list:
     return [wk / scale**order for wk in _fornberg([r / scale for r in rows], order)]
 
 
-def fornberg_lanes(pos, order: int, c, scale):
+def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
     """Fornberg's recurrence with its power-of-two scaling, for many stencils
     at once, in loops over plain float64 arrays (what numba compiles).
 
     ``pos[j, p]``: position of sample ``j`` of stencil ``p`` relative to its
     evaluation point (overwritten: divided by the scale); ``c`` a scratch
-    array of shape ``(order + 1, m, lanes)`` and ``scale`` one of shape
-    ``(lanes,)``. Returns ``c[order]``, the weights, shape ``(m, lanes)``.
+    array of shape ``(order + 1, m, lanes)``, ``scale`` one of shape
+    ``(lanes,)`` and ``work`` one of shape ``(3, lanes)``; only the first
+    ``lanes`` columns of each are used (the compiled kernel allocates them
+    once per tile, for its longest group of points). Returns ``c[order]``,
+    the weights, in its first ``lanes`` columns.
 
     The recurrence of :func:`_fornberg` on positions scaled as
     :func:`_scaled_fornberg` scales them, with one difference that makes it
@@ -670,15 +673,36 @@ def fornberg_lanes(pos, order: int, c, scale):
     weights of the ``"fornberg-on-the-fly"`` blocks: the compiled kernel
     runs it, njit-compiled, on each tile of points (so no weight rows are
     ever stored), and :meth:`StencilBlock.row` runs it as it is (explain).
-    The loops over stencils ``p`` are innermost, so the compiled loops
-    vectorise.
+
+    The loops over stencils ``p`` are innermost and free of calls and
+    branches, so the compiled loops vectorise; for first and second
+    derivatives each step of the recurrence is one such loop (its
+    intermediate values stay in registers). Every lane does the same
+    operations in the same order whichever loop runs them.
     """
-    m, lanes = pos.shape
+    m = pos.shape[0]
+    big = work[0]
     for p in range(lanes):
-        big = abs(pos[0, p])
-        for j in range(1, m):
-            big = max(big, abs(pos[j, p]))
-        scale[p] = math.ldexp(1.0, -math.frexp(big)[1])  # 1 / the scale of _coordinate_weights
+        big[p] = abs(pos[0, p])
+    for j in range(1, m):
+        pj = pos[j]
+        for p in range(lanes):
+            big[p] = max(big[p], abs(pj[p]))
+    # scale = 2**-e for big = mantissa * 2**e (frexp), built from the
+    # exponent bits where big and the scale are normal numbers (the same
+    # value as math.ldexp(1.0, -math.frexp(big)[1])), by those calls elsewhere.
+    big_bits = big.view(np.int64)
+    scale_bits = scale.view(np.int64)
+    odd = 0
+    for p in range(lanes):
+        e = (big_bits[p] >> 52) & 0x7FF
+        odd += (e < 1) | (e > 2044)
+        scale_bits[p] = (2045 - e) << 52
+    if odd:
+        for p in range(lanes):
+            e = (big_bits[p] >> 52) & 0x7FF
+            if e < 1 or e > 2044:
+                scale[p] = math.ldexp(1.0, -math.frexp(big[p])[1])  # 1 / the scale of _coordinate_weights
     for j in range(m):
         pj = pos[j]
         for p in range(lanes):
@@ -691,9 +715,11 @@ def fornberg_lanes(pos, order: int, c, scale):
     c00 = c[0, 0]
     for p in range(lanes):
         c00[p] = c00[p] + 1.0
-    prod_prev = np.ones(lanes)
-    prod = np.empty(lanes)
-    inv = np.empty(lanes)
+    prod_prev = work[0]  # big is not needed again
+    prod = work[1]
+    inv = work[2]
+    for p in range(lanes):
+        prod_prev[p] = 1.0
     for i in range(1, m):
         top = min(i, order)
         xi = pos[i]
@@ -702,6 +728,56 @@ def fornberg_lanes(pos, order: int, c, scale):
             prod[p] = 1.0
         for j in range(i):
             xj = pos[j]
+            if top == 1 or top == 2:
+                # One loop per step: the general case below, fused (for
+                # j == i - 1, xm is xj and c[k, i - 1] is c[k, j]).
+                c0j = c[0, j]
+                c1j = c[1, j]
+                c0i = c[0, i]
+                c1i = c[1, i]
+                if top == 1 and j == i - 1:
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        total = prod[p] * gap
+                        inverse = 1.0 / gap
+                        ratio = prod_prev[p] / total
+                        c1i[p] = ratio * (1 * c0j[p] - xj[p] * c1j[p])
+                        c0i[p] = -ratio * xj[p] * c0j[p]
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                        prod_prev[p] = total
+                elif top == 1:
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = prod[p] * gap
+                        inverse = 1.0 / gap
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                elif j == i - 1:
+                    c2j = c[2, j]
+                    c2i = c[2, i]
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        total = prod[p] * gap
+                        inverse = 1.0 / gap
+                        ratio = prod_prev[p] / total
+                        c2i[p] = ratio * (2 * c1j[p] - xj[p] * c2j[p])
+                        c1i[p] = ratio * (1 * c0j[p] - xj[p] * c1j[p])
+                        c0i[p] = -ratio * xj[p] * c0j[p]
+                        c2j[p] = (xi[p] * c2j[p] - 2 * c1j[p]) * inverse
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                        prod_prev[p] = total
+                else:
+                    c2j = c[2, j]
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = prod[p] * gap
+                        inverse = 1.0 / gap
+                        c2j[p] = (xi[p] * c2j[p] - 2 * c1j[p]) * inverse
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                continue
             for p in range(lanes):
                 gap = xi[p] - xj[p]
                 prod[p] = prod[p] * gap
@@ -729,14 +805,26 @@ def fornberg_lanes(pos, order: int, c, scale):
             c0j = c[0, j]
             for p in range(lanes):
                 c0j[p] = xi[p] * c0j[p] * inv[p]
-        for p in range(lanes):
-            prod_prev[p] = prod[p]
+            if j == i - 1:
+                for p in range(lanes):
+                    prod_prev[p] = prod[p]
+    # scale**order as numba and Python compute it (squarings), lane by lane.
+    power = work[1]
     for p in range(lanes):
-        scale[p] = scale[p] ** order
+        power[p] = 1.0
+    bits = order
+    while bits != 0:
+        if bits & 1:
+            for p in range(lanes):
+                power[p] = power[p] * scale[p]
+        bits >>= 1
+        if bits != 0:
+            for p in range(lanes):
+                scale[p] = scale[p] * scale[p]
     for j in range(m):
         w = c[order, j]
         for p in range(lanes):
-            w[p] = w[p] * scale[p]
+            w[p] = w[p] * power[p]
     return c[order]
 
 

@@ -92,13 +92,27 @@ def _shared_segment(acc, line, a, b, offsets, weights, noff):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, dtype_of):
+def _fornberg_scratch(noff, order, lanes, dtype_of):
+    """The scratch arrays of :func:`_fornberg_weights` for up to ``lanes``
+    points (allocated once per tile, not per group of points)."""
+    return (
+        np.empty((noff, lanes)),
+        np.empty((order + 1, noff, lanes)),
+        np.empty(lanes),
+        np.empty((3, lanes)),
+        np.empty((noff, lanes), dtype=dtype_of.dtype),
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
     """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
-    by the stencil layer's recurrence, rounded to the dtype of ``dtype_of``.
+    by the stencil layer's recurrence, rounded to the dtype of the scratch's
+    weight array (see :func:`_fornberg_scratch`; ``b - a`` at most its lanes).
     A wrapped sample is one period away (as in the stencil layer)."""
     n = x.shape[0]
     m = b - a
-    pos = np.empty((noff, m))
+    pos, c, scale, work, weights = scratch  # C-contiguous, m columns used
     centre = x[a:b]
     for k in range(noff):
         pk = pos[k]
@@ -115,14 +129,13 @@ def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, dtype_of):
             src = x[a + offsets[k] : b + offsets[k]]
             for p in range(m):
                 pk[p] = src[p] - centre[p]
-    w64 = _fornberg_lanes(pos, order, np.empty((order + 1, noff, m)), np.empty(m))
-    weights = np.empty((noff, m), dtype=dtype_of.dtype)
+    w64 = _fornberg_lanes(pos, order, c, scale, work, m)
     for k in range(noff):
         wk = weights[k]
         w64k = w64[k]
         for p in range(m):
             wk[p] = w64k[p]
-    return weights
+    return weights  # its first m columns
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -178,12 +191,13 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, d
         m = b - a
         acc = buffer[a - i0 : b - i0]
         if col[s] <= -3:
-            # Fornberg's weights from the coordinates, one tile at a time.
             # Fornberg's weights from the coordinates, _LANES points at a time
-            # (small scratch arrays, whatever the stencil's width).
+            # (small scratch arrays, whatever the stencil's width, allocated
+            # once per segment of the tile).
+            scratch = _fornberg_scratch(noff[s], -3 - col[s], min(_LANES, m), w)
             for c0 in range(a, b, _LANES):
                 c1 = min(c0 + _LANES, b)
-                wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], w)
+                wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], scratch)
                 part = acc[c0 - a : c1 - a]
                 if wrap[s]:
                     for p in range(c1 - c0):
@@ -252,7 +266,8 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm,
         s += 1
     acc = np.empty(inner, dtype=out.dtype)
     if col[s] <= -3:
-        wt = _fornberg_weights(x, period, i, i + 1, off[s], noff[s], -3 - col[s], wrap[s], w)[:, 0]
+        scratch = _fornberg_scratch(noff[s], -3 - col[s], 1, w)
+        wt = _fornberg_weights(x, period, i, i + 1, off[s], noff[s], -3 - col[s], wrap[s], scratch)[:, 0]
     else:
         wt = np.empty(3, dtype=w.dtype)
     if col[s] == -2:
