@@ -653,7 +653,7 @@ def _scaled_fornberg(rows: list, scale, order: int) -> list:
 
 def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
     """Fornberg's recurrence with its power-of-two scaling, for many stencils
-    at once, in loops over plain float64 arrays (what numba compiles).
+    at once, in loops over plain float64 arrays.
 
     ``pos[j, p]``: position of sample ``j`` of stencil ``p`` relative to its
     evaluation point (overwritten: divided by the scale); ``c`` a scratch
@@ -671,19 +671,59 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
     :func:`_coordinate_weights` to a few units in the last place, not bit
     for bit. It is the source of the
     weights of the ``"fornberg-on-the-fly"`` blocks: the compiled kernel
-    runs it, njit-compiled, on each tile of points (so no weight rows are
-    ever stored), and :meth:`StencilBlock.row` runs it as it is (explain).
+    runs its two halves, :func:`fornberg_recurrence` and
+    :func:`fornberg_power`, njit-compiled, on each tile of points (so no
+    weight rows are ever stored; it multiplies each weight by the power as
+    it applies it), and :meth:`StencilBlock.row` runs it as it is (explain).
+    """
+    m = pos.shape[0]
+    fornberg_recurrence(pos, order, c, scale, work, lanes)
+    power = fornberg_power(scale, order, work, lanes)
+    for j in range(m):
+        w = c[order, j]
+        for p in range(lanes):
+            w[p] = w[p] * power[p]
+    return c[order]
+
+
+def fornberg_power(scale, order: int, work, lanes: int):
+    """``scale**order`` lane by lane, by the squarings numba and Python use
+    for a float to an integer power (``scale`` itself for order 1; else
+    ``work[1]``, and ``scale`` is overwritten)."""
+    if order == 1:
+        return scale
+    power = work[1]
+    for p in range(lanes):
+        power[p] = 1.0
+    bits = order
+    while bits != 0:
+        if bits & 1:
+            for p in range(lanes):
+                power[p] = power[p] * scale[p]
+        bits >>= 1
+        if bits != 0:
+            for p in range(lanes):
+                scale[p] = scale[p] * scale[p]
+    return power
+
+
+def fornberg_recurrence(pos, order: int, c, scale, work, lanes: int):
+    """The part of :func:`fornberg_lanes` before the final scaling: the
+    positions scaled (by ``scale``, the reciprocal of each stencil's power of
+    two) and ``c[order]`` the weights of the scaled stencils.
 
     The loops over stencils ``p`` are innermost and free of calls and
     branches, so the compiled loops vectorise; for first and second
     derivatives each step of the recurrence is one such loop (its
-    intermediate values stay in registers). Every lane does the same
+    intermediate values stay in registers), and only the entries of ``c``
+    read before they are written are initialised. Every lane does the same
     operations in the same order whichever loop runs them.
     """
     m = pos.shape[0]
     big = work[0]
+    p0 = pos[0]
     for p in range(lanes):
-        big[p] = abs(pos[0, p])
+        big[p] = abs(p0[p])
     for j in range(1, m):
         pj = pos[j]
         for p in range(lanes):
@@ -707,35 +747,47 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
         pj = pos[j]
         for p in range(lanes):
             pj[p] = pj[p] * scale[p]
-    for k in range(order + 1):
-        for j in range(m):
-            ckj = c[k, j]
-            for p in range(lanes):
-                ckj[p] = pos[0, p] * 0.0
+    # c starts as zeros (pos[0] * 0.0: NaN where a position is) and c[0, 0]
+    # as one; c[k, i] for k <= min(i, order), i >= 1, is written (by the
+    # step that adds node i) before it is read, so only c[0, 0] and c[k, i]
+    # for i < k need their starting values.
     c00 = c[0, 0]
     for p in range(lanes):
-        c00[p] = c00[p] + 1.0
+        c00[p] = p0[p] * 0.0 + 1.0
+    for k in range(1, order + 1):
+        for i in range(min(k, m)):
+            cki = c[k, i]
+            for p in range(lanes):
+                cki[p] = p0[p] * 0.0
     prod_prev = work[0]  # big is not needed again
     prod = work[1]
     inv = work[2]
-    for p in range(lanes):
-        prod_prev[p] = 1.0
     for i in range(1, m):
         top = min(i, order)
         xi = pos[i]
         xm = pos[i - 1]
-        for p in range(lanes):
-            prod[p] = 1.0
         for j in range(i):
             xj = pos[j]
             if top == 1 or top == 2:
                 # One loop per step: the general case below, fused (for
-                # j == i - 1, xm is xj and c[k, i - 1] is c[k, j]).
+                # j == i - 1, xm is xj and c[k, i - 1] is c[k, j]). The
+                # running product starts at 1 (1 * gap is gap) and so does
+                # prod_prev (for i == 1).
                 c0j = c[0, j]
                 c1j = c[1, j]
                 c0i = c[0, i]
                 c1i = c[1, i]
-                if top == 1 and j == i - 1:
+                if top == 1 and i == 1:  # j == 0 == i - 1
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        inverse = 1.0 / gap
+                        ratio = inverse  # prod_prev / (1 * gap), prod_prev = 1
+                        c1i[p] = ratio * (1 * c0j[p] - xj[p] * c1j[p])
+                        c0i[p] = -ratio * xj[p] * c0j[p]
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                        prod_prev[p] = gap
+                elif top == 1 and j == i - 1:
                     for p in range(lanes):
                         gap = xi[p] - xj[p]
                         total = prod[p] * gap
@@ -746,6 +798,13 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
                         c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
                         c0j[p] = xi[p] * c0j[p] * inverse
                         prod_prev[p] = total
+                elif top == 1 and j == 0:
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = gap
+                        inverse = 1.0 / gap
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
                 elif top == 1:
                     for p in range(lanes):
                         gap = xi[p] - xj[p]
@@ -753,7 +812,7 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
                         inverse = 1.0 / gap
                         c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
                         c0j[p] = xi[p] * c0j[p] * inverse
-                elif j == i - 1:
+                elif j == i - 1:  # top == 2, so i >= 2 and j >= 1
                     c2j = c[2, j]
                     c2i = c[2, i]
                     for p in range(lanes):
@@ -768,6 +827,15 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
                         c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
                         c0j[p] = xi[p] * c0j[p] * inverse
                         prod_prev[p] = total
+                elif j == 0:
+                    c2j = c[2, j]
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = gap
+                        inverse = 1.0 / gap
+                        c2j[p] = (xi[p] * c2j[p] - 2 * c1j[p]) * inverse
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
                 else:
                     c2j = c[2, j]
                     for p in range(lanes):
@@ -778,15 +846,16 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
                         c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
                         c0j[p] = xi[p] * c0j[p] * inverse
                 continue
+            # Any other order: a loop per operation.
             for p in range(lanes):
                 gap = xi[p] - xj[p]
-                prod[p] = prod[p] * gap
+                prod[p] = (1.0 if j == 0 else prod[p]) * gap
                 inv[p] = 1.0 / gap
             if j == i - 1:
                 # The new node i, built from node i-1 before that node is updated.
                 ratio = prod_prev  # prod_prev is not needed again for this i
                 for p in range(lanes):
-                    ratio[p] = prod_prev[p] / prod[p]
+                    ratio[p] = (1.0 if i == 1 else prod_prev[p]) / prod[p]
                 for k in range(top, 0, -1):
                     cki = c[k, i]
                     ck1 = c[k - 1, i - 1]
@@ -808,24 +877,6 @@ def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
             if j == i - 1:
                 for p in range(lanes):
                     prod_prev[p] = prod[p]
-    # scale**order as numba and Python compute it (squarings), lane by lane.
-    power = work[1]
-    for p in range(lanes):
-        power[p] = 1.0
-    bits = order
-    while bits != 0:
-        if bits & 1:
-            for p in range(lanes):
-                power[p] = power[p] * scale[p]
-        bits >>= 1
-        if bits != 0:
-            for p in range(lanes):
-                scale[p] = scale[p] * scale[p]
-    for j in range(m):
-        w = c[order, j]
-        for p in range(lanes):
-            w[p] = w[p] * power[p]
-    return c[order]
 
 
 def fornberg_positions(x, i: int, offsets, period=None) -> np.ndarray:

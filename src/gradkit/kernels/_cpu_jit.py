@@ -28,13 +28,15 @@ power of two, or NumPy's complex-by-real division), so both paths (and
 import numba
 import numpy as np
 
-from ..stencils import fornberg_lanes, three_point_weights
+from ..stencils import fornberg_power, fornberg_recurrence, three_point_weights
 
 #: The stencil layer's closed form, compiled: weights computed on the fly.
 _three_point = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(three_point_weights)
-#: The stencil layer's recurrence, compiled: any other coordinate stencil's
-#: weights computed on the fly, a tile of points at a time.
-_fornberg_lanes = numba.njit(cache=True, nogil=True, error_model="numpy")(fornberg_lanes)
+#: The stencil layer's recurrence (``fornberg_lanes`` in two halves),
+#: compiled: any other coordinate stencil's weights computed on the fly, a
+#: group of points at a time.
+_fornberg_recurrence = numba.njit(cache=True, nogil=True, error_model="numpy")(fornberg_recurrence)
+_fornberg_power = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fornberg_power)
 
 _TILE = 2048  # points of a 1-D line processed together (stays in L1/L2)
 _LANES = 256  # points whose Fornberg weights are computed together
@@ -105,14 +107,12 @@ def _fornberg_scratch(noff, order, lanes, dtype_of):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
-    """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
-    by the stencil layer's recurrence, rounded to the dtype of the scratch's
-    weight array (see :func:`_fornberg_scratch`; ``b - a`` at most its lanes).
-    A wrapped sample is one period away (as in the stencil layer)."""
+def _fornberg_positions(x, period, a, b, offsets, noff, wrap, pos):
+    """``pos[k, p]``: position of sample ``k`` of the stencil of point
+    ``a + p`` relative to that point, for the points ``a:b``. A wrapped
+    sample is one period away (as in the stencil layer)."""
     n = x.shape[0]
     m = b - a
-    pos, c, scale, work, weights = scratch  # C-contiguous, m columns used
     centre = x[a:b]
     for k in range(noff):
         pk = pos[k]
@@ -129,13 +129,34 @@ def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
             src = x[a + offsets[k] : b + offsets[k]]
             for p in range(m):
                 pk[p] = src[p] - centre[p]
-    w64 = _fornberg_lanes(pos, order, c, scale, work, m)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch):
+    """The weights of the points ``a:b`` from the coordinates before their
+    final scaling: ``fornberg_lanes``'s result is ``c[k, p] * power[p]``
+    for the pair ``(c, power)`` returned (float64; ``b - a`` at most the
+    scratch's lanes, see :func:`_fornberg_scratch`)."""
+    m = b - a
+    pos, c, scale, work, weights = scratch  # C-contiguous, m columns used
+    _fornberg_positions(x, period, a, b, offsets, noff, wrap, pos)
+    _fornberg_recurrence(pos, order, c, scale, work, m)
+    return c[order], _fornberg_power(scale, order, work, m)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
+    """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
+    by the stencil layer's recurrence, rounded to the dtype of the scratch's
+    weight array (in its first ``b - a`` columns)."""
+    co, power = _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch)
+    weights = scratch[4]
     for k in range(noff):
         wk = weights[k]
-        w64k = w64[k]
-        for p in range(m):
-            wk[p] = w64k[p]
-    return weights  # its first m columns
+        ck = co[k]
+        for p in range(b - a):
+            wk[p] = ck[p] * power[p]
+    return weights
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -197,24 +218,28 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, d
             scratch = _fornberg_scratch(noff[s], -3 - col[s], min(_LANES, m), w)
             for c0 in range(a, b, _LANES):
                 c1 = min(c0 + _LANES, b)
-                wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], scratch)
                 part = acc[c0 - a : c1 - a]
                 if wrap[s]:
+                    wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], scratch)
                     for p in range(c1 - c0):
                         total = wt[0, p] * line[(c0 + p + off[s, 0]) % n]
                         for k in range(1, noff[s]):
                             total = total + wt[k, p] * line[(c0 + p + off[s, k]) % n]
                         part[p] = total
                 else:
+                    # Each weight scaled (float64), rounded to the weight
+                    # dtype and applied in one pass: no weight rows.
+                    co, power = _fornberg_unscaled(x, period, c0, c1, off[s], noff[s], -3 - col[s], False, scratch)
+                    real = w.dtype.type
                     src = line[c0 + off[s, 0] : c1 + off[s, 0]]
-                    wk = wt[0]
+                    ck = co[0]
                     for p in range(c1 - c0):
-                        part[p] = wk[p] * src[p]
+                        part[p] = real(ck[p] * power[p]) * src[p]
                     for k in range(1, noff[s]):
                         src = line[c0 + off[s, k] : c1 + off[s, k]]
-                        wk = wt[k]
+                        ck = co[k]
                         for p in range(c1 - c0):
-                            part[p] = part[p] + wk[p] * src[p]
+                            part[p] = part[p] + real(ck[p] * power[p]) * src[p]
         elif wrap[s]:
             for p in range(m):
                 i = a + p
