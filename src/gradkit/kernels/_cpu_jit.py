@@ -25,10 +25,13 @@ power of two, or NumPy's complex-by-real division), so both paths (and
 ``explain``) give the same bits.
 """
 
+import math
+
 import numba
 import numpy as np
 
 from ..stencils import fornberg_power, fornberg_recurrence, three_point_weights
+from ._fornberg_fixed import fixed as _fornberg_fixed
 
 #: The stencil layer's closed form, compiled: weights computed on the fly.
 _three_point = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(three_point_weights)
@@ -145,6 +148,34 @@ def _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_scales(x, a, b, offsets, noff, big, scale):
+    """``scale[p]``: the reciprocal power of two of the stencil of point
+    ``a + p``, exactly as :func:`gradkit.stencils.fornberg_recurrence`
+    computes it (for the straight-line versions, which take it as given)."""
+    m = b - a
+    xc = x[a:b]
+    src = x[a + offsets[0] : b + offsets[0]]
+    for p in range(m):
+        big[p] = abs(src[p] - xc[p])
+    for k in range(1, noff):
+        src = x[a + offsets[k] : b + offsets[k]]
+        for p in range(m):
+            big[p] = max(big[p], abs(src[p] - xc[p]))
+    big_bits = big.view(np.int64)
+    scale_bits = scale.view(np.int64)
+    odd = 0
+    for p in range(m):
+        e = (big_bits[p] >> 52) & 0x7FF
+        odd += (e < 1) | (e > 2044)
+        scale_bits[p] = (2045 - e) << 52
+    if odd:
+        for p in range(m):
+            e = (big_bits[p] >> 52) & 0x7FF
+            if e < 1 or e > 2044:
+                scale[p] = math.ldexp(1.0, -math.frexp(big[p])[1])
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
     """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
     by the stencil layer's recurrence, rounded to the dtype of the scratch's
@@ -229,8 +260,12 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, d
                 else:
                     # Each weight scaled (float64), rounded to the weight
                     # dtype and applied in one pass: no weight rows.
-                    co, power = _fornberg_unscaled(x, period, c0, c1, off[s], noff[s], -3 - col[s], False, scratch)
                     real = w.dtype.type
+                    scale = scratch[2]
+                    _fornberg_scales(x, c0, c1, off[s], noff[s], scratch[3][0], scale)
+                    if _fornberg_fixed(noff[s], -3 - col[s], x, c0, c1, off[s], line, part, scale, real):
+                        continue  # the straight-line version for this width and order
+                    co, power = _fornberg_unscaled(x, period, c0, c1, off[s], noff[s], -3 - col[s], False, scratch)
                     src = line[c0 + off[s, 0] : c1 + off[s, 0]]
                     ck = co[0]
                     for p in range(c1 - c0):
