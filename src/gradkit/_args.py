@@ -474,13 +474,24 @@ class AxisSpec:
     boundary: str = "one-sided"
     period: float | None = None
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_plans", None)  # the plans held for a call do not travel (pickling, copies)
+        return state
+
     def plan(self, host: bool = False) -> stencils.AxisPlan:
         """The axis's stencil plan. ``host=True``: a plan with weight rows from
         the host copy of coordinates kept in their own library, when there
         is one (what explain reads); the kernels take the structure-only plan."""
         spacing = self.spacing
         on_host = host and spacing.traced is not None and spacing.coords is not None
-        return stencils.plan_axis(
+        # Kept on the spec for the call it serves (the edge check and the
+        # kernel ask for it in turn): a long coordinate axis's plan is cached
+        # only weakly, and would otherwise be built twice per call.
+        held = self.__dict__.get("_plans")
+        if held is not None and on_host in held:
+            return held[on_host]
+        plan = stencils.plan_axis(
             self.n,
             order=self.order,
             accuracy=self.accuracy,
@@ -492,6 +503,11 @@ class AxisSpec:
             traced=spacing.traced is not None and not on_host,
             digest=spacing.digest,
         )
+        if held is None:
+            held = {}
+            object.__setattr__(self, "_plans", held)  # not a field: equality and hashing ignore it
+        held[on_host] = plan
+        return plan
 
 
 #: Neighbour gaps inside this range keep every stencil's weights (products

@@ -53,16 +53,6 @@ def _weight(w, wp, col, s, k, i, start):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _scale(value, dv, dm, nd, s):
-    for k in range(nd[s]):
-        if dm[s, k]:
-            value = value * dv[s, k]
-        else:
-            value = value / dv[s, k]
-    return value
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _divide(acc, dv, dm, nd, s):
     """The segment's divisions, in place on its sums ``acc``."""
     for k in range(nd[s]):
@@ -344,9 +334,12 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm,
         else:
             for j in range(inner):
                 acc[j] = acc[j] + wk * row[j]
+    # The divisions pass by pass over the row (each element divided in the
+    # same order as one by one): a loop with no inner loop, which vectorises.
+    _divide(acc, dv, dm, nd, s)
     target = out[o, i]
     for j in range(inner):
-        target[j] = _scale(acc[j], dv, dm, nd, s)
+        target[j] = acc[j]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
