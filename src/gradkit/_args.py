@@ -483,6 +483,12 @@ class AxisSpec:
     #: see :func:`_unit_exponent`. 0 for every ordinary grid.
     unit_exponent: int = 0
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_plans", None)  # the plans held for a call do not travel (pickling, copies)
+        state.pop("_scaled", None)
+        return state
+
     def plan(self, host: bool = False) -> stencils.AxisPlan:
         """The axis's stencil plan. ``host=True``: a plan with weight rows from
         the host copy of coordinates kept in their own library, when there
@@ -492,7 +498,13 @@ class AxisSpec:
         coords = spacing.coords if on_host else spacing.grid_coords
         if self.unit_exponent and coords is not None:
             return self._scaled_plan()
-        return stencils.plan_axis(
+        # Kept on the spec for the call it serves (the edge check and the
+        # kernel ask for it in turn): a long coordinate axis's plan is cached
+        # only weakly, and would otherwise be built twice per call.
+        held = self.__dict__.get("_plans")
+        if held is not None and on_host in held:
+            return held[on_host]
+        plan = stencils.plan_axis(
             self.n,
             order=self.order,
             accuracy=self.accuracy,
@@ -504,6 +516,11 @@ class AxisSpec:
             traced=spacing.traced is not None and not on_host,
             digest=spacing.digest,
         )
+        if held is None:
+            held = {}
+            object.__setattr__(self, "_plans", held)  # not a field: equality and hashing ignore it
+        held[on_host] = plan
+        return plan
 
     def _scaled_plan(self) -> stencils.AxisPlan:
         # Kept on the spec: the scaled coordinates are a new array, which the

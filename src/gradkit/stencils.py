@@ -306,7 +306,7 @@ class StencilBlock:
         if self.rule == FORNBERG_ON_THE_FLY:
             m, order = len(self.offsets), self._order
             pos = fornberg_positions(self._coords, i, self.offsets, self._period)
-            return fornberg_lanes(pos, order, np.empty((order + 1, m, 1)), np.empty(1))[:, 0].copy()
+            return fornberg_lanes(pos, order, np.empty((order + 1, m, 1)), np.empty(1), np.empty((3, 1)), 1)[:, 0].copy()
         if self._weights is None:
             return np.array(self._three_point(np.array([i]))).reshape(-1)
         return self.weights if self.shared else self.weights[:, i - self.start]
@@ -708,14 +708,17 @@ def _scaled_fornberg(rows: list, scale, order: int) -> list:
     return [wk / scale**order for wk in _fornberg([r / scale for r in rows], order)]
 
 
-def fornberg_lanes(pos, order: int, c, scale):
+def fornberg_lanes(pos, order: int, c, scale, work, lanes: int):
     """Fornberg's recurrence with its power-of-two scaling, for many stencils
-    at once, in loops over plain float64 arrays (what numba compiles).
+    at once, in loops over plain float64 arrays.
 
     ``pos[j, p]``: position of sample ``j`` of stencil ``p`` relative to its
     evaluation point (overwritten: divided by the scale); ``c`` a scratch
-    array of shape ``(order + 1, m, lanes)`` and ``scale`` one of shape
-    ``(lanes,)``. Returns ``c[order]``, the weights, shape ``(m, lanes)``.
+    array of shape ``(order + 1, m, lanes)``, ``scale`` one of shape
+    ``(lanes,)`` and ``work`` one of shape ``(3, lanes)``; only the first
+    ``lanes`` columns of each are used (the compiled kernel allocates them
+    once per tile, for its longest group of points). Returns ``c[order]``,
+    the weights, in its first ``lanes`` columns.
 
     The recurrence of :func:`_fornberg` on positions scaled as
     :func:`_scaled_fornberg` scales them, with one difference that makes it
@@ -725,49 +728,191 @@ def fornberg_lanes(pos, order: int, c, scale):
     :func:`_coordinate_weights` to a few units in the last place, not bit
     for bit. It is the source of the
     weights of the ``"fornberg-on-the-fly"`` blocks: the compiled kernel
-    runs it, njit-compiled, on each tile of points (so no weight rows are
-    ever stored), and :meth:`StencilBlock.row` runs it as it is (explain).
-    The loops over stencils ``p`` are innermost, so the compiled loops
-    vectorise.
+    runs its two halves, :func:`fornberg_recurrence` and
+    :func:`fornberg_power`, njit-compiled, on each tile of points (so no
+    weight rows are ever stored; it multiplies each weight by the power as
+    it applies it), and :meth:`StencilBlock.row` runs it as it is (explain).
     """
-    m, lanes = pos.shape
+    m = pos.shape[0]
+    fornberg_recurrence(pos, order, c, scale, work, lanes)
+    power = fornberg_power(scale, order, work, lanes)
+    for j in range(m):
+        w = c[order, j]
+        for p in range(lanes):
+            w[p] = w[p] * power[p]
+    return c[order]
+
+
+def fornberg_power(scale, order: int, work, lanes: int):
+    """``scale**order`` lane by lane, by the squarings numba and Python use
+    for a float to an integer power (``scale`` itself for order 1; else
+    ``work[1]``, and ``scale`` is overwritten)."""
+    if order == 1:
+        return scale
+    power = work[1]
     for p in range(lanes):
-        big = abs(pos[0, p])
-        for j in range(1, m):
-            big = max(big, abs(pos[j, p]))
-        scale[p] = math.ldexp(1.0, -math.frexp(big)[1])  # 1 / the scale of _coordinate_weights
+        power[p] = 1.0
+    bits = order
+    while bits != 0:
+        if bits & 1:
+            for p in range(lanes):
+                power[p] = power[p] * scale[p]
+        bits >>= 1
+        if bits != 0:
+            for p in range(lanes):
+                scale[p] = scale[p] * scale[p]
+    return power
+
+
+def fornberg_recurrence(pos, order: int, c, scale, work, lanes: int):
+    """The part of :func:`fornberg_lanes` before the final scaling: the
+    positions scaled (by ``scale``, the reciprocal of each stencil's power of
+    two) and ``c[order]`` the weights of the scaled stencils.
+
+    The loops over stencils ``p`` are innermost and free of calls and
+    branches, so the compiled loops vectorise; for first and second
+    derivatives each step of the recurrence is one such loop (its
+    intermediate values stay in registers), and only the entries of ``c``
+    read before they are written are initialised. Every lane does the same
+    operations in the same order whichever loop runs them.
+    """
+    m = pos.shape[0]
+    big = work[0]
+    p0 = pos[0]
+    for p in range(lanes):
+        big[p] = abs(p0[p])
+    for j in range(1, m):
+        pj = pos[j]
+        for p in range(lanes):
+            big[p] = max(big[p], abs(pj[p]))
+    # scale = 2**-e for big = mantissa * 2**e (frexp), built from the
+    # exponent bits where big and the scale are normal numbers (the same
+    # value as math.ldexp(1.0, -math.frexp(big)[1])), by those calls elsewhere.
+    big_bits = big.view(np.int64)
+    scale_bits = scale.view(np.int64)
+    odd = 0
+    for p in range(lanes):
+        e = (big_bits[p] >> 52) & 0x7FF
+        odd += (e < 1) | (e > 2044)
+        scale_bits[p] = (2045 - e) << 52
+    if odd:
+        for p in range(lanes):
+            e = (big_bits[p] >> 52) & 0x7FF
+            if e < 1 or e > 2044:
+                scale[p] = math.ldexp(1.0, -math.frexp(big[p])[1])  # 1 / the scale of _coordinate_weights
     for j in range(m):
         pj = pos[j]
         for p in range(lanes):
             pj[p] = pj[p] * scale[p]
-    for k in range(order + 1):
-        for j in range(m):
-            ckj = c[k, j]
-            for p in range(lanes):
-                ckj[p] = pos[0, p] * 0.0
+    # c starts as zeros (pos[0] * 0.0: NaN where a position is) and c[0, 0]
+    # as one; c[k, i] for k <= min(i, order), i >= 1, is written (by the
+    # step that adds node i) before it is read, so only c[0, 0] and c[k, i]
+    # for i < k need their starting values.
     c00 = c[0, 0]
     for p in range(lanes):
-        c00[p] = c00[p] + 1.0
-    prod_prev = np.ones(lanes)
-    prod = np.empty(lanes)
-    inv = np.empty(lanes)
+        c00[p] = p0[p] * 0.0 + 1.0
+    for k in range(1, order + 1):
+        for i in range(min(k, m)):
+            cki = c[k, i]
+            for p in range(lanes):
+                cki[p] = p0[p] * 0.0
+    prod_prev = work[0]  # big is not needed again
+    prod = work[1]
+    inv = work[2]
     for i in range(1, m):
         top = min(i, order)
         xi = pos[i]
         xm = pos[i - 1]
-        for p in range(lanes):
-            prod[p] = 1.0
         for j in range(i):
             xj = pos[j]
+            if top == 1 or top == 2:
+                # One loop per step: the general case below, fused (for
+                # j == i - 1, xm is xj and c[k, i - 1] is c[k, j]). The
+                # running product starts at 1 (1 * gap is gap) and so does
+                # prod_prev (for i == 1).
+                c0j = c[0, j]
+                c1j = c[1, j]
+                c0i = c[0, i]
+                c1i = c[1, i]
+                if top == 1 and i == 1:  # j == 0 == i - 1
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        inverse = 1.0 / gap
+                        ratio = inverse  # prod_prev / (1 * gap), prod_prev = 1
+                        c1i[p] = ratio * (1 * c0j[p] - xj[p] * c1j[p])
+                        c0i[p] = -ratio * xj[p] * c0j[p]
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                        prod_prev[p] = gap
+                elif top == 1 and j == i - 1:
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        total = prod[p] * gap
+                        inverse = 1.0 / gap
+                        ratio = prod_prev[p] / total
+                        c1i[p] = ratio * (1 * c0j[p] - xj[p] * c1j[p])
+                        c0i[p] = -ratio * xj[p] * c0j[p]
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                        prod_prev[p] = total
+                elif top == 1 and j == 0:
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = gap
+                        inverse = 1.0 / gap
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                elif top == 1:
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = prod[p] * gap
+                        inverse = 1.0 / gap
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                elif j == i - 1:  # top == 2, so i >= 2 and j >= 1
+                    c2j = c[2, j]
+                    c2i = c[2, i]
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        total = prod[p] * gap
+                        inverse = 1.0 / gap
+                        ratio = prod_prev[p] / total
+                        c2i[p] = ratio * (2 * c1j[p] - xj[p] * c2j[p])
+                        c1i[p] = ratio * (1 * c0j[p] - xj[p] * c1j[p])
+                        c0i[p] = -ratio * xj[p] * c0j[p]
+                        c2j[p] = (xi[p] * c2j[p] - 2 * c1j[p]) * inverse
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                        prod_prev[p] = total
+                elif j == 0:
+                    c2j = c[2, j]
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = gap
+                        inverse = 1.0 / gap
+                        c2j[p] = (xi[p] * c2j[p] - 2 * c1j[p]) * inverse
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                else:
+                    c2j = c[2, j]
+                    for p in range(lanes):
+                        gap = xi[p] - xj[p]
+                        prod[p] = prod[p] * gap
+                        inverse = 1.0 / gap
+                        c2j[p] = (xi[p] * c2j[p] - 2 * c1j[p]) * inverse
+                        c1j[p] = (xi[p] * c1j[p] - 1 * c0j[p]) * inverse
+                        c0j[p] = xi[p] * c0j[p] * inverse
+                continue
+            # Any other order: a loop per operation.
             for p in range(lanes):
                 gap = xi[p] - xj[p]
-                prod[p] = prod[p] * gap
+                prod[p] = (1.0 if j == 0 else prod[p]) * gap
                 inv[p] = 1.0 / gap
             if j == i - 1:
                 # The new node i, built from node i-1 before that node is updated.
                 ratio = prod_prev  # prod_prev is not needed again for this i
                 for p in range(lanes):
-                    ratio[p] = prod_prev[p] / prod[p]
+                    ratio[p] = (1.0 if i == 1 else prod_prev[p]) / prod[p]
                 for k in range(top, 0, -1):
                     cki = c[k, i]
                     ck1 = c[k - 1, i - 1]
@@ -786,15 +931,9 @@ def fornberg_lanes(pos, order: int, c, scale):
             c0j = c[0, j]
             for p in range(lanes):
                 c0j[p] = xi[p] * c0j[p] * inv[p]
-        for p in range(lanes):
-            prod_prev[p] = prod[p]
-    for p in range(lanes):
-        scale[p] = scale[p] ** order
-    for j in range(m):
-        w = c[order, j]
-        for p in range(lanes):
-            w[p] = w[p] * scale[p]
-    return c[order]
+            if j == i - 1:
+                for p in range(lanes):
+                    prod_prev[p] = prod[p]
 
 
 def fornberg_positions(x, i: int, offsets, period=None) -> np.ndarray:

@@ -25,16 +25,21 @@ power of two, or NumPy's complex-by-real division), so both paths (and
 ``explain``) give the same bits.
 """
 
+import math
+
 import numba
 import numpy as np
 
-from ..stencils import fornberg_lanes, three_point_weights
+from ..stencils import fornberg_power, fornberg_recurrence, three_point_weights
+from ._fornberg_fixed import fixed as _fornberg_fixed
 
 #: The stencil layer's closed form, compiled: weights computed on the fly.
 _three_point = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(three_point_weights)
-#: The stencil layer's recurrence, compiled: any other coordinate stencil's
-#: weights computed on the fly, a tile of points at a time.
-_fornberg_lanes = numba.njit(cache=True, nogil=True, error_model="numpy")(fornberg_lanes)
+#: The stencil layer's recurrence (``fornberg_lanes`` in two halves),
+#: compiled: any other coordinate stencil's weights computed on the fly, a
+#: group of points at a time.
+_fornberg_recurrence = numba.njit(cache=True, nogil=True, error_model="numpy")(fornberg_recurrence)
+_fornberg_power = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fornberg_power)
 
 _TILE = 2048  # points of a 1-D line processed together (stays in L1/L2)
 _LANES = 256  # points whose Fornberg weights are computed together
@@ -45,16 +50,6 @@ def _weight(w, wp, col, s, k, i, start):
     if col[s] >= 0:
         return wp[k, col[s] + i - start[s]]
     return w[s, k]
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _scale(value, dv, dm, nd, s):
-    for k in range(nd[s]):
-        if dm[s, k]:
-            value = value * dv[s, k]
-        else:
-            value = value / dv[s, k]
-    return value
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -92,13 +87,25 @@ def _shared_segment(acc, line, a, b, offsets, weights, noff):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, dtype_of):
-    """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
-    by the stencil layer's recurrence, rounded to the dtype of ``dtype_of``.
-    A wrapped sample is one period away (as in the stencil layer)."""
+def _fornberg_scratch(noff, order, lanes, dtype_of):
+    """The scratch arrays of :func:`_fornberg_weights` for up to ``lanes``
+    points (allocated once per tile, not per group of points)."""
+    return (
+        np.empty((noff, lanes)),
+        np.empty((order + 1, noff, lanes)),
+        np.empty(lanes),
+        np.empty((3, lanes)),
+        np.empty((noff, lanes), dtype=dtype_of.dtype),
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_positions(x, period, a, b, offsets, noff, wrap, pos):
+    """``pos[k, p]``: position of sample ``k`` of the stencil of point
+    ``a + p`` relative to that point, for the points ``a:b``. A wrapped
+    sample is one period away (as in the stencil layer)."""
     n = x.shape[0]
     m = b - a
-    pos = np.empty((noff, m))
     centre = x[a:b]
     for k in range(noff):
         pk = pos[k]
@@ -115,13 +122,61 @@ def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, dtype_of):
             src = x[a + offsets[k] : b + offsets[k]]
             for p in range(m):
                 pk[p] = src[p] - centre[p]
-    w64 = _fornberg_lanes(pos, order, np.empty((order + 1, noff, m)), np.empty(m))
-    weights = np.empty((noff, m), dtype=dtype_of.dtype)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch):
+    """The weights of the points ``a:b`` from the coordinates before their
+    final scaling: ``fornberg_lanes``'s result is ``c[k, p] * power[p]``
+    for the pair ``(c, power)`` returned (float64; ``b - a`` at most the
+    scratch's lanes, see :func:`_fornberg_scratch`)."""
+    m = b - a
+    pos, c, scale, work, weights = scratch  # C-contiguous, m columns used
+    _fornberg_positions(x, period, a, b, offsets, noff, wrap, pos)
+    _fornberg_recurrence(pos, order, c, scale, work, m)
+    return c[order], _fornberg_power(scale, order, work, m)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_scales(x, a, b, offsets, noff, big, scale):
+    """``scale[p]``: the reciprocal power of two of the stencil of point
+    ``a + p``, exactly as :func:`gradkit.stencils.fornberg_recurrence`
+    computes it (for the straight-line versions, which take it as given)."""
+    m = b - a
+    xc = x[a:b]
+    src = x[a + offsets[0] : b + offsets[0]]
+    for p in range(m):
+        big[p] = abs(src[p] - xc[p])
+    for k in range(1, noff):
+        src = x[a + offsets[k] : b + offsets[k]]
+        for p in range(m):
+            big[p] = max(big[p], abs(src[p] - xc[p]))
+    big_bits = big.view(np.int64)
+    scale_bits = scale.view(np.int64)
+    odd = 0
+    for p in range(m):
+        e = (big_bits[p] >> 52) & 0x7FF
+        odd += (e < 1) | (e > 2044)
+        scale_bits[p] = (2045 - e) << 52
+    if odd:
+        for p in range(m):
+            e = (big_bits[p] >> 52) & 0x7FF
+            if e < 1 or e > 2044:
+                scale[p] = math.ldexp(1.0, -math.frexp(big[p])[1])
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
+    """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
+    by the stencil layer's recurrence, rounded to the dtype of the scratch's
+    weight array (in its first ``b - a`` columns)."""
+    co, power = _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch)
+    weights = scratch[4]
     for k in range(noff):
         wk = weights[k]
-        w64k = w64[k]
-        for p in range(m):
-            wk[p] = w64k[p]
+        ck = co[k]
+        for p in range(b - a):
+            wk[p] = ck[p] * power[p]
     return weights
 
 
@@ -178,29 +233,38 @@ def _line_tile(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, d
         m = b - a
         acc = buffer[a - i0 : b - i0]
         if col[s] <= -3:
-            # Fornberg's weights from the coordinates, one tile at a time.
             # Fornberg's weights from the coordinates, _LANES points at a time
-            # (small scratch arrays, whatever the stencil's width).
+            # (small scratch arrays, whatever the stencil's width, allocated
+            # once per segment of the tile).
+            scratch = _fornberg_scratch(noff[s], -3 - col[s], min(_LANES, m), w)
             for c0 in range(a, b, _LANES):
                 c1 = min(c0 + _LANES, b)
-                wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], w)
                 part = acc[c0 - a : c1 - a]
                 if wrap[s]:
+                    wt = _fornberg_weights(x, period, c0, c1, off[s], noff[s], -3 - col[s], wrap[s], scratch)
                     for p in range(c1 - c0):
                         total = wt[0, p] * line[(c0 + p + off[s, 0]) % n]
                         for k in range(1, noff[s]):
                             total = total + wt[k, p] * line[(c0 + p + off[s, k]) % n]
                         part[p] = total
                 else:
+                    # Each weight scaled (float64), rounded to the weight
+                    # dtype and applied in one pass: no weight rows.
+                    real = w.dtype.type
+                    scale = scratch[2]
+                    _fornberg_scales(x, c0, c1, off[s], noff[s], scratch[3][0], scale)
+                    if _fornberg_fixed(noff[s], -3 - col[s], x, c0, c1, off[s], line, part, scale, real):
+                        continue  # the straight-line version for this width and order
+                    co, power = _fornberg_unscaled(x, period, c0, c1, off[s], noff[s], -3 - col[s], False, scratch)
                     src = line[c0 + off[s, 0] : c1 + off[s, 0]]
-                    wk = wt[0]
+                    ck = co[0]
                     for p in range(c1 - c0):
-                        part[p] = wk[p] * src[p]
+                        part[p] = real(ck[p] * power[p]) * src[p]
                     for k in range(1, noff[s]):
                         src = line[c0 + off[s, k] : c1 + off[s, k]]
-                        wk = wt[k]
+                        ck = co[k]
                         for p in range(c1 - c0):
-                            part[p] = part[p] + wk[p] * src[p]
+                            part[p] = part[p] + real(ck[p] * power[p]) * src[p]
         elif wrap[s]:
             for p in range(m):
                 i = a + p
@@ -252,7 +316,8 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm,
         s += 1
     acc = np.empty(inner, dtype=out.dtype)
     if col[s] <= -3:
-        wt = _fornberg_weights(x, period, i, i + 1, off[s], noff[s], -3 - col[s], wrap[s], w)[:, 0]
+        scratch = _fornberg_scratch(noff[s], -3 - col[s], 1, w)
+        wt = _fornberg_weights(x, period, i, i + 1, off[s], noff[s], -3 - col[s], wrap[s], scratch)[:, 0]
     else:
         wt = np.empty(3, dtype=w.dtype)
     if col[s] == -2:
@@ -269,9 +334,12 @@ def _row(t, f, out, start, stop, noff, off, w, col, wp, x, period, wrap, dv, dm,
         else:
             for j in range(inner):
                 acc[j] = acc[j] + wk * row[j]
+    # The divisions pass by pass over the row (each element divided in the
+    # same order as one by one): a loop with no inner loop, which vectorises.
+    _divide(acc, dv, dm, nd, s)
     target = out[o, i]
     for j in range(inner):
-        target[j] = _scale(acc[j], dv, dm, nd, s)
+        target[j] = acc[j]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", parallel=True)
