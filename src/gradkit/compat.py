@@ -271,7 +271,7 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
             "input.to(torch.float32)"
         )
     for item in spacing if isinstance(spacing, (list, tuple)) else [spacing]:
-        if item is not None and np.ndim(item) == 0 and not is_torch(item) and not isinstance(item, (int, float, complex, np.number)):
+        if item is not None and np.ndim(item) == 0 and not is_torch(item) and not isinstance(item, (int, float, complex, np.number, np.ndarray)):
             raise TorchCompatTypeError(
                 f"{func}: spacing must hold numbers torch takes (int, float, complex, or 0-d tensors) or "
                 f"coordinate tensors, got {type(item).__name__} {item!r} (torch.gradient refuses it too); "
