@@ -192,51 +192,37 @@ def gradient(
     op = as_operand(f, func)
     dims = _dim_or_axis(dim, axis, func)
     _check_error_flag(error, func)
-    if error:
-        values = gradient(f, spacing=spacing, dim=dims, edge_order=edge_order, accuracy=accuracy,
-                          boundary=boundary, period=period, out=out)
-        axes = _args.normalize_dims(dims, op.ndim, func, "dim" if axis is _UNSET else "axis")
-        entries = _args.torch_style_spacing(spacing, axes, op.shape, dims is not None, func)
-
-        def specs_of(accuracy, edge_order):
-            return _args.make_specs(op.shape, axes, entries, func=func, order=1, accuracy=accuracy,
-                                    edge_order=edge_order, boundary=boundary, period=period,
-                                    default_edge_order=_gradient_edge_order, eps=op.rounding_unit())
-
-        specs = specs_of(accuracy, edge_order)
-        finer = _finer_specs(specs_of, specs, func)
-        errors = tuple(_difference(op, v, chain(op, [s], None, func)) for v, s in zip(values, finer))
-        return values, errors
-    key = _settings_key(op, spacing, dims, edge_order, accuracy, boundary, period)
+    axes = entries = None
+    key = None if error else _settings_key(op, spacing, dims, edge_order, accuracy, boundary, period)
     settings = _VALIDATED.get(key) if key is not None else None
+
+    def specs_of(accuracy, edge_order):
+        return _args.make_specs(op.shape, axes, entries, func=func, order=1, accuracy=accuracy,
+                                edge_order=edge_order, boundary=boundary, period=period,
+                                default_edge_order=_gradient_edge_order, eps=op.rounding_unit())
+
     if settings is None:
         axes = _args.normalize_dims(dims, op.ndim, func, "dim" if axis is _UNSET else "axis")
         entries = _args.torch_style_spacing(spacing, axes, op.shape, dims is not None, func)
-        specs = _args.make_specs(
-            op.shape,
-            axes,
-            entries,
-            func=func,
-            order=1,
-            accuracy=accuracy,
-            edge_order=edge_order,
-            boundary=boundary,
-            period=period,
-            default_edge_order=_gradient_edge_order,
-            eps=op.rounding_unit(),
-        )
+        specs = specs_of(accuracy, edge_order)
         settings = specs, native_dtypes(op, specs)
         if key is not None:
             if len(_VALIDATED) >= 256:
                 _VALIDATED.clear()
             _VALIDATED[key] = settings
     specs, dtypes = settings
+    # The finer scheme of error=True is validated with the rest, before any work.
+    finer = _finer_specs(specs_of, specs, func) if error else None
     if op.mask is not None:
         if out is not None:
             raise TypeError(f"{func}: out= is not supported for masked input; the results are new masked arrays")
-        return tuple(_with_masks(evaluate(op, specs, dtypes), masks_through(op.mask, specs)))
-    outs = None if out is None else _args.check_out(out, op, [d[1] for d in dtypes], func, many=True)
-    return tuple(evaluate(op, specs, dtypes, outs))
+        values = tuple(_with_masks(evaluate(op, specs, dtypes), masks_through(op.mask, specs)))
+    else:
+        outs = None if out is None else _args.check_out(out, op, [d[1] for d in dtypes], func, many=True)
+        values = tuple(evaluate(op, specs, dtypes, outs))
+    if not error:
+        return values
+    return values, tuple(_difference(op, v, chain(op, [s], None, func)) for v, s in zip(values, finer))
 
 
 #: Validated settings of recent NumPy calls with scalar spacings, so that
