@@ -463,6 +463,28 @@ def per_axis(value: Any, axes: Sequence[int], func: str, name: str) -> list[Any]
     return [value] * len(axes)
 
 
+def partial_axes(order: Any, axis: Any, spacing: Any, shape: Sequence[int], func: str, name: str = "axis",
+                 hint: str = "") -> tuple[tuple[int, ...], list[SpacingEntry]]:
+    """The axes and spacing entries of a derivative along one axis, or of a
+    mixed partial (``order`` and ``axis`` sequences of the same length):
+    what :func:`gradkit.derivative` and :func:`gradkit.matrix` take."""
+    if isinstance(order, (list, tuple)) != isinstance(axis, (list, tuple)) or (
+        isinstance(order, (list, tuple)) and len(order) != len(axis)
+    ):
+        raise ValueError(
+            f"{func}: order and axis must both be single values or both sequences of the same "
+            f"length (a mixed partial), got order={order!r} and axis={axis!r}"
+        )
+    if isinstance(axis, (list, tuple)) and len(axis) == 0:
+        raise ValueError(f"{func}: axis must name at least one axis, got {axis!r}")
+    if axis is None:
+        raise TypeError(f"{func}: axis must be an integer (or a tuple of integers for a mixed partial), got None{hint}")
+    axes = normalize_dims(axis, len(shape), func, name)
+    if isinstance(axis, (list, tuple)):
+        return axes, torch_style_spacing(spacing, axes, shape, True, func)
+    return axes, [single_axis_spacing(spacing, axes[0], shape, func)]
+
+
 # ---------------------------------------------------------------------------
 # Axis specs
 # ---------------------------------------------------------------------------

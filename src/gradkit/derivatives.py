@@ -335,26 +335,11 @@ def derivative(
     func = "derivative"
     op = as_operand(f, func)
     ax = _dim_or_axis(dim, axis, func, default=-1)
-    if isinstance(order, (list, tuple)) != isinstance(ax, (list, tuple)) or (
-        isinstance(order, (list, tuple)) and len(order) != len(ax)
-    ):
-        raise ValueError(
-            f"{func}: order and axis must both be single values or both sequences of the same "
-            f"length (a mixed partial), got order={order!r} and axis={ax!r}"
-        )
-    if isinstance(ax, (list, tuple)) and len(ax) == 0:
-        raise ValueError(f"{func}: axis must name at least one axis, got {ax!r}")
-    if ax is None:
-        raise TypeError(
-            f"{func}: axis must be an integer (or a tuple of integers for a mixed partial), got None; "
-            "derivative follows one axis (use gradient for every axis)"
-        )
     _check_error_flag(error, func)
-    axes = _args.normalize_dims(ax, op.ndim, func, "axis" if dim is _UNSET else "dim")
-    if isinstance(ax, (list, tuple)):
-        entries = _args.torch_style_spacing(spacing, axes, op.shape, True, func)
-    else:
-        entries = [_args.single_axis_spacing(spacing, axes[0], op.shape, func)]
+    axes, entries = _args.partial_axes(
+        order, ax, spacing, op.shape, func, "axis" if dim is _UNSET else "dim",
+        "; derivative follows one axis (use gradient for every axis)",
+    )
 
     def specs_of(accuracy, edge_order):
         return _args.make_specs(

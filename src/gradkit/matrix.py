@@ -163,20 +163,7 @@ def matrix(
     func = "matrix"
     shape = _check_shape(shape, func)
     format = _check_format(format, func)
-    if isinstance(order, (list, tuple)) != isinstance(axis, (list, tuple)) or (
-        isinstance(order, (list, tuple)) and len(order) != len(axis)
-    ):
-        raise ValueError(
-            f"{func}: order and axis must both be single values or both sequences of the same "
-            f"length (a mixed partial), got order={order!r} and axis={axis!r}"
-        )
-    if axis is None:
-        raise TypeError(f"{func}: axis must be an integer (or a tuple of integers for a mixed partial), got None")
-    axes = _args.normalize_dims(axis, len(shape), func, "axis")
-    if isinstance(axis, (list, tuple)):
-        entries = _args.torch_style_spacing(spacing, axes, shape, True, func)
-    else:
-        entries = [_args.single_axis_spacing(spacing, axes[0], shape, func)]
+    axes, entries = _args.partial_axes(order, axis, spacing, shape, func)
     specs = _args.make_specs(shape, axes, entries, func=func, order=order, accuracy=accuracy,
                              edge_order=edge_order, boundary=boundary, period=period, eps=_eps())
     result = None
