@@ -148,18 +148,36 @@ def test_tv_recovers_a_piecewise_linear_signal():
     assert np.abs(d - true)[away].max() < 0.2
 
 
-def test_spline_matches_scipy_spline_derivative():
+def test_spline_is_a_parabola_plus_scipys_smoothing_spline_of_the_rest():
+    # The documented method: a least-squares parabola (numpy's
+    # Polynomial.fit) plus scipy's smoothing spline of what it leaves.
     from scipy.interpolate import make_smoothing_spline
 
     rng = np.random.default_rng(5)
     t = np.sort(rng.uniform(0, 3, 60))
     f = np.sin(t) + 0.05 * rng.standard_normal(60)
-    for order in (1, 2):
+    parabola = np.polynomial.Polynomial.fit(t, f, 2)
+    rest = make_smoothing_spline(t, f - parabola(t), lam=1e-3)
+
+    def oracle(order):
+        return rest(t, nu=order) + parabola.deriv(order)(t)
+
+    for order in (1, 2, 3):
         got = gradkit.smooth_derivative(f, order, spacing=t, method="spline", lam=1e-3)
-        np.testing.assert_allclose(got, make_smoothing_spline(t, f, lam=1e-3)(t, nu=order), rtol=1e-12)
+        np.testing.assert_allclose(got, oracle(order), rtol=1e-10, atol=1e-12)
     # decreasing coordinates: the same derivative
     got = gradkit.smooth_derivative(f[::-1], 1, spacing=t[::-1], method="spline", lam=1e-3)
-    np.testing.assert_allclose(got[::-1], make_smoothing_spline(t, f, lam=1e-3)(t, nu=1), rtol=1e-12)
+    np.testing.assert_allclose(got[::-1], oracle(1), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2])
+def test_spline_is_exact_on_polynomials_up_to_degree_two(degree):
+    t = np.sort(np.random.default_rng(degree).uniform(-1, 2, 40))
+    coef = np.array([0.7, -1.3, 2.1])[: degree + 1]
+    f = np.polynomial.polynomial.polyval(t, coef)
+    exact = np.polynomial.polynomial.polyval(t, np.polynomial.polynomial.polyder(coef)) if degree else 0 * t
+    got = gradkit.smooth_derivative(f, spacing=t, method="spline")
+    np.testing.assert_allclose(got, exact, atol=1e-10)
 
 
 # ---------------------------------------------------------------------------

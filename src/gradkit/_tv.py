@@ -17,6 +17,8 @@ slopes (the end slopes at the ends).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["tv_derivative", "noise_level", "choose_alpha"]
@@ -65,14 +67,19 @@ def _at_samples(u: np.ndarray) -> np.ndarray:
     return out
 
 
-def noise_level(f: np.ndarray) -> float:
-    """A robust estimate of the noise's standard deviation: the median absolute
-    second difference (``f[i-1] - 2 f[i] + f[i+1]`` has variance ``6 sigma**2``
-    for white noise on a smooth signal), scaled to a Gaussian's sigma."""
-    d = f[:-2] - 2 * f[1:-1] + f[2:]
-    if len(d) == 0:
+def noise_level(f: np.ndarray, k: int = 4) -> float:
+    """A robust estimate of the noise's standard deviation from the median
+    absolute ``k``-th difference (for white noise of deviation ``sigma`` it
+    has variance ``C(2k, k) sigma**2``, 70 for ``k = 4``), scaled to a
+    Gaussian's sigma. A smooth signal adds ``h**k f^(k)``, which a fourth
+    difference makes small on resolved data where a second difference does
+    not (on ``sin(3t)`` at ``h = 0.1`` the second difference of the signal is
+    as large as that of noise of deviation 0.05)."""
+    k = min(k, len(f) - 1)
+    if k < 1:
         return 0.0
-    return float(np.median(np.abs(d - np.median(d))) / 0.6745 / np.sqrt(6))
+    d = np.diff(f, k)
+    return float(np.median(np.abs(d - np.median(d))) / 0.6745 / math.sqrt(math.comb(2 * k, k)))
 
 
 def choose_alpha(f: np.ndarray, x: np.ndarray, sigma: float | None = None) -> float:

@@ -354,6 +354,9 @@ def run(quick: bool = False) -> dict:
                 row[f"{name}_error"] = f"{type(exc).__name__}: {exc}"[:200]
         print(_format_row(row), flush=True)
     chunked = _dask_cases(quick)
+    from . import bench_operators
+
+    operators = bench_operators.rows(quick)
     startup = _startup_rows()
     for row in startup:
         print(f"{row['case']:<55} {row['gradkit_s'] * 1e3:9.1f} ms", flush=True)
@@ -365,6 +368,7 @@ def run(quick: bool = False) -> dict:
         "quick": quick,
         "cases": results,
         "dask": chunked,
+        "operators": operators,
         "startup": startup,
     }
 
@@ -421,6 +425,9 @@ def to_markdown(report: dict) -> str:
             cells.append(f"{_t(t)} ({t / row['gradkit_s']:.1f}×)" if t else "—")
         lines.append("| " + " | ".join(cells) + " |")
     lines += _dask_markdown(report.get("dask", []), report.get("dask_note", ""))
+    from . import bench_operators
+
+    lines += bench_operators.markdown(report.get("operators", []))
     lines.append("")
     lines.append("| start-up | time |")
     lines.append("|---|---|")

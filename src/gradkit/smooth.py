@@ -93,9 +93,15 @@ def _savgol_apply(op, spec, order, degree, window, boundary, period, dtypes):
     return result if result.dtype == out_dtype else op.xp.astype(result, out_dtype)
 
 
+# The widest window the automatic choice tries: a window's edge rows hold
+# about window**2 / 2 weights, and on long series a window this wide already
+# averages the noise of a hundred samples per point.
+WIDEST_AUTO_WINDOW = 201
+
+
 def _odd_windows(n: int, smallest: int) -> list[int]:
     top = n if n % 2 else n - 1
-    top = min(top, max(smallest, n // 2 | 1))
+    top = min(top, max(smallest, n // 2 | 1), WIDEST_AUTO_WINDOW)
     ws = sorted({int(w) | 1 for w in np.geomspace(smallest, max(top, smallest), 24)})
     return [w for w in ws if smallest <= w <= top]
 
@@ -105,7 +111,8 @@ def choose_savgol(f: np.ndarray, x: np.ndarray, order: int) -> tuple[int, int]:
     line ``f`` at ``x``, from the data alone.
 
     The rule: for each degree in ``{max(2, order), ..., max(2, order) + 2}``
-    and odd windows on a geometric grid up to half the axis, the smoother of
+    and odd windows on a geometric grid up to half the axis (at most
+    ``WIDEST_AUTO_WINDOW`` = 201 samples), the smoother of
     that degree and window (its hat matrix is the order-0 plan, whose
     diagonal is known) is scored by generalised cross-validation,
     ``n * RSS / (n - trace)**2``, and the derivative uses the best
@@ -302,8 +309,13 @@ def _host_method(op, spec, order, method, params, func):
         lam = params.get("lam")
         out = np.empty_like(lines)
         for k, line in enumerate(lines):
-            spl = make_smoothing_spline(x, line, lam=lam)
-            out[k] = spl(x, nu=order)
+            # The spline smooths what a least-squares parabola leaves: its
+            # penalty on f'' then acts on the departure from that parabola,
+            # and polynomials up to degree 2 come out exactly (a cubic
+            # smoothing spline alone bends a parabola towards a line).
+            trend = np.polynomial.Polynomial.fit(x, line, 2)
+            spl = make_smoothing_spline(x, line - trend(x), lam=lam)
+            out[k] = spl(x, nu=order) + trend.deriv(order)(x)
         used = {"lam": lam if lam is not None else "gcv"}
         chosen, rule = (("lam",), "generalised cross-validation (scipy's make_smoothing_spline)") if lam is None else ((), "")
     else:
@@ -323,7 +335,7 @@ def _host_method(op, spec, order, method, params, func):
             alphas.append(a)
             out[k] = _tv.tv_derivative(line, x, a)
         used = {"alpha": alphas[0] if len(alphas) == 1 else alphas}
-        chosen, rule = (("alpha",), "discrepancy principle, noise from the median absolute second difference") if alpha is None else ((), "")
+        chosen, rule = (("alpha",), "discrepancy principle, noise from the median absolute fourth difference") if alpha is None else ((), "")
     out = np.moveaxis(out.reshape(shape), -1, spec.axis)
     if flip:
         out = np.flip(out, spec.axis)
