@@ -36,6 +36,8 @@ myst_enable_extensions = ["colon_fence"]
 # the Parameters/Returns sections and leaves the type text as plain words.
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
+# defaults as written in the source (a sentinel shows as its name, not <object object>)
+autodoc_preserve_defaults = True
 autodoc_default_options = {"undoc-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False

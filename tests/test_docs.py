@@ -94,11 +94,11 @@ def _documented(text: str, module: str, name: str) -> bool:
     """Whether an autodoc directive documents ``module.name`` (by its full name,
     or by its short name under a ``currentmodule`` of that module)."""
     directive = r"\.\. auto(?:function|class|exception|data)::\s+"
-    if re.search(directive + re.escape(f"{module}.{name}") + r"\s*$", text, re.M):
+    if re.search(directive + re.escape(f"{module}.{name}") + r"(?:\(\))?\s*$", text, re.M):
         return True
     for section in re.split(r"^\.\. currentmodule::\s+", text, flags=re.M)[1:]:
         current, _, body = section.partition("\n")
-        if current.strip() == module and re.search(directive + re.escape(name) + r"\s*$", body, re.M):
+        if current.strip() == module and re.search(directive + re.escape(name) + r"(?:\(\))?\s*$", body, re.M):
             return True
     return False
 
