@@ -211,9 +211,9 @@ class StencilBlock:
     Every other interior block on a coordinate grid (wider stencils, higher
     derivatives, periodic axes) keeps none either (``rule ==
     "fornberg-on-the-fly"``): the compiled kernel computes each point's
-    weights from the coordinates with :func:`fornberg_lanes`, ``row``
+    weights from the coordinates with ``fornberg_lanes``, ``row``
     computes one point's the same way, and ``weights`` all of them (not
-    kept) by the same recurrence vectorised, :func:`_coordinate_weights`.
+    kept) by the same recurrence vectorised, ``_coordinate_weights``.
     """
 
     __slots__ = (
