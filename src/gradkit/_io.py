@@ -442,7 +442,9 @@ def _numeric(a: np.ndarray, what: str) -> np.ndarray:
     if a.dtype.kind not in "iuf":
         kind = "complex" if a.dtype.kind == "c" else str(a.dtype)
         raise DataError(f"{what} holds {kind} values; gradkit compute takes real numbers")
-    return a if a.dtype == np.float64 else a.astype(np.float64)
+    # A plain ndarray (not np.memmap): gradkit's compiled kernel takes exactly
+    # ndarray, and its other kernel may round differently.
+    return np.asarray(a) if a.dtype == np.float64 else np.asarray(a, dtype=np.float64)
 
 
 def _table_of_array(a: np.ndarray, what: str) -> Table:
