@@ -237,7 +237,7 @@ ERRORS = {
     "bad order": (SEED + ["--order", "x"], "invalid int value"),
     "negative order": (SEED + ["--order", "-1"], "non-negative"),
     "bad boundary": (SEED + ["--boundary", "reflect"], "invalid choice"),
-    "unknown option": (SEED + ["--bogus"], "unrecognized arguments"),
+    "unknown option": (SEED + ["--bogus"], "unknown option --bogus for gradkit explain"),
     "plot all": (SEED + ["--plot", "x.png"], "--plot draws one point"),
     "periodic needs period": (SEED + ["--boundary", "periodic"], "needs --period"),
     "no command": ([], "required"),

@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--plot", metavar="PNG", help="also draw the point's stencil to this image file")
     ex.add_argument("--plain", action="store_true", help="plain text tables, even when rich is installed")
+    from .cli_compute import add_parser as add_compute
+
+    add_compute(sub)
     return parser
 
 
@@ -540,6 +543,15 @@ def _run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_argument(token: str, command: str) -> str:
+    """The one line for an argument that ``gradkit COMMAND`` does not take."""
+    if token.startswith("-") and len(token) > 1:
+        flag = token.split("=", 1)[0]
+        return (f"gradkit {command}: error: unknown option {flag} for gradkit {command} "
+                f"(gradkit {command} --help lists its options)")
+    return f"gradkit {command}: error: unexpected argument {token!r} (gradkit {command} --help shows the usage)"
+
+
 def _clean(message: str) -> str:
     """One line; the library's 'explain: ' prefix dropped (the CLI names itself)."""
     line = " ".join(str(message).split())
@@ -584,15 +596,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         try:
-            args = parser.parse_args(_protect_negative_numbers(argv))
+            args, extra = parser.parse_known_args(_protect_negative_numbers(argv))
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
         prog = f"gradkit {args.command}"
+        if extra:
+            raise CommandError(_unknown_argument(extra[0].strip(), args.command), EXIT_USAGE)
         if args.command == "explain":
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 # overflow and the like show as inf/nan in the output itself
                 warnings.simplefilter("ignore", RuntimeWarning)
                 return _run_explain(args)
+        if args.command == "compute":
+            from .cli_compute import run as run_compute
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return run_compute(args)
         if args.command == "bench":
             from .bench import main as bench_main
 
