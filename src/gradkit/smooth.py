@@ -93,20 +93,20 @@ def _savgol_apply(op, spec, order, degree, window, boundary, period, dtypes):
     return result if result.dtype == out_dtype else op.xp.astype(result, out_dtype)
 
 
-# The widest window the automatic choice tries: a window's edge rows hold
-# about window**2 / 2 weights, and on long series a window this wide already
-# averages the noise of a hundred samples per point.
+# The widest window the automatic choice tries: a plan's edge rows (and on
+# coordinates every point) take a least-squares fit of window samples each,
+# which makes wider candidates cost seconds to minutes on long series.
 WIDEST_AUTO_WINDOW = 201
 
 
-def _odd_windows(n: int, smallest: int) -> list[int]:
+def _odd_windows(n: int, smallest: int, widest: int) -> list[int]:
     top = n if n % 2 else n - 1
-    top = min(top, max(smallest, n // 2 | 1), WIDEST_AUTO_WINDOW)
+    top = min(top, max(smallest, n // 2 | 1), widest)
     ws = sorted({int(w) | 1 for w in np.geomspace(smallest, max(top, smallest), 24)})
     return [w for w in ws if smallest <= w <= top]
 
 
-def choose_savgol(f: np.ndarray, x: np.ndarray, order: int) -> tuple[int, int]:
+def choose_savgol(f: np.ndarray, x: np.ndarray, order: int, uniform: bool | None = None) -> tuple[int, int]:
     """(window, degree) for the ``order``-th Savitzky–Golay derivative of one
     line ``f`` at ``x``, from the data alone.
 
@@ -126,9 +126,10 @@ def choose_savgol(f: np.ndarray, x: np.ndarray, order: int) -> tuple[int, int]:
     """
     n = len(f)
     best = None
-    uniform = bool(np.all(np.diff(x) == x[1] - x[0])) if n > 1 else True
+    if uniform is None:  # a scalar spacing says so; coordinates only when exactly even
+        uniform = bool(np.all(np.diff(x) == x[1] - x[0])) if n > 1 else True
     for degree in range(max(2, order), max(2, order) + 3):
-        for window in _odd_windows(n, degree + 2):
+        for window in _odd_windows(n, degree + 2, WIDEST_AUTO_WINDOW):
             plan = smoothing.savgol_plan(n, 0, degree, window, step=1.0 if uniform else None,
                                          coords=None if uniform else x)
             smooth = _apply_numpy(f, plan)
@@ -276,7 +277,8 @@ def _savgol(op, spec, order, params, dtypes, func):
         data = _finite_host(op, func)
         line = np.moveaxis(data, spec.axis, -1).reshape(-1, spec.n)
         lead = line[0] if line.shape[0] == 1 else line[int(np.argmax(line.std(axis=1)))]
-        window, auto_degree = choose_savgol(lead, x if x[-1] > x[0] else -x, order)
+        window, auto_degree = choose_savgol(lead, x if x[-1] > x[0] else -x, order,
+                                            uniform=True if spec.spacing.step is not None else None)
         chosen = ("window",)
         if degree is None:
             degree, chosen = auto_degree, ("window", "degree")
