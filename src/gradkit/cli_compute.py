@@ -519,9 +519,9 @@ def _write_text(fh: Any, src: _io.TextSource, out_fmt: str, new: Sequence[str], 
     if src.has_header:
         writer.header(list(src.names) + list(new))
     sep = writer.delimiter
-    lines = src.data_lines()
+    lines = _io.LineTaker(src.data_lines())
     for first, stop in blocks(n, chunk):
-        raw = list(itertools.islice(lines, stop - first))
+        raw = lines.take(stop - first)
         cells = [_io.format_values(d(first, stop)) for d in derivs]
         if passthrough:
             extra = [sep.join(row) for row in zip(*cells)] if len(cells) > 1 else cells[0]
