@@ -154,7 +154,9 @@ class TextSource:
         The file, or ``-`` for standard input (spooled to a temporary file
         on the first pass, so that the second pass can read it again).
     fmt : str
-        ``"csv"``, ``"tsv"`` or ``"txt"`` (the default delimiter).
+        ``"csv"``, ``"tsv"`` or ``"txt"`` (the default delimiter), or
+        ``"auto"``: a tab, else a comma, else whitespace, as the first data
+        line has it (standard input).
     delimiter : str, optional
         Overrides the format's delimiter (``"\\t"`` for a tab, ``" "`` or
         ``"whitespace"`` for runs of blanks).
@@ -170,8 +172,10 @@ class TextSource:
         self.path = path
         self.flag = flag
         self._spool: IO[str] | None = None
+        self.fmt = fmt
+        self._sniff = delimiter is None and fmt == "auto"
         if delimiter is None:
-            delim = _DELIMITERS[fmt]
+            delim = _DELIMITERS.get(fmt)
         elif delimiter in (" ", "whitespace", "space"):
             delim = None
         else:
@@ -239,6 +243,9 @@ class TextSource:
         raise DataError(f"{self.flag} {self.path!r} is empty: it holds no data lines")
 
     def _classify(self, line: str, lineno: int, header: bool | None) -> None:
+        if self._sniff:  # standard input: the first line says how it is separated
+            self.fmt = "tsv" if "\t" in line else "csv" if "," in line else "txt"
+            self.dialect = Dialect(_DELIMITERS[self.fmt])
         cells = [c.strip() for c in self.dialect.split(_strip_comment(line))]
         if header is None:
             header = any(_number_or_none(c) is None for c in cells)
@@ -381,8 +388,12 @@ class TextSource:
         """The data lines of a later pass, in chunks of about ``hint``
         characters, each line without its newline, trailing blanks and comment."""
         for _, lines in self.chunks(hint):
-            yield [_strip_comment(ln) if "#" in ln else ln.rstrip("\n")
-                   for ln in lines if ln[:1] not in " \t\r\n#" or _is_data(ln)]
+            text = "".join(lines)
+            if "#" in text or "\n\n" in text or "\n " in text or "\n\t" in text or text[:1] in (" ", "\t", "\n"):
+                yield [_strip_comment(ln) if "#" in ln else ln.rstrip("\n")
+                       for ln in lines if ln[:1] not in " \t\r\n#" or _is_data(ln)]
+            else:  # no comment, blank or indented line: split at C speed
+                yield (text[:-1] if text.endswith("\n") else text).split("\n")
 
 
 class LineTaker:
