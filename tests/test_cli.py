@@ -287,12 +287,12 @@ BAD_FILES = {  # name: (file name, content, expected words)
     "damaged .npy header": ("k.npy", GOOD_NPY.replace(b"(10,), }", b"(10,),  "), "corrupted .npy file"),
     "unparsable .npy header": ("p.npy", GOOD_NPY.replace(b"'descr':", b"'descr'="), "corrupted .npy file"),
     "magic only": ("m.npy", GOOD_NPY[:6], "corrupted .npy file"),
-    "empty csv": ("e.csv", b"", "holds no numbers"),
-    "blank csv": ("b.csv", b"\n\n", "holds no numbers"),
+    "empty csv": ("e.csv", b"", "is empty: it holds no data lines"),
+    "blank csv": ("b.csv", b"\n\n", "is empty: it holds no data lines"),
     "header-only csv": ("h.csv", b"x,f\n", "--file"),
-    "non-numeric cell": ("n.csv", b"1,2\n3,x\n", "could not convert string 'x'"),
-    "ragged csv": ("r.csv", b"1,2\n3\n", "the number of columns changed"),
-    "binary csv": ("z.csv", bytes(range(256)), "cannot read numbers from --file"),
+    "non-numeric cell": ("n.csv", b"1,2\n3,x\n", "line 2, column 1 holds 'x', which is not a number"),
+    "ragged csv": ("r.csv", b"1,2\n3\n", "line 2 has 1 cell, but the lines before it have 2"),
+    "binary csv": ("z.csv", bytes(range(256)), "it is not UTF-8 text"),
     "string .npy": ("s.npy", _npy_bytes(np.array(["a", "b"])), "expected numbers"),
 }
 
@@ -313,7 +313,7 @@ def test_ragged_csv_is_not_read_as_header(capsys, tmp_path):
     path = tmp_path / "r.txt"
     path.write_text("4 1\n1 16 9 25\n")  # was read as the samples 1 16 9 25, the first row dropped
     code, out, err = run(["explain", "--file", str(path), "--at", "0"], capsys)
-    assert_one_clear_line(code, out, err, "the number of columns changed from 2 to 4 at row 2")
+    assert_one_clear_line(code, out, err, "line 2 has 4 cells, but the lines before it have 2")
     path = tmp_path / "r.csv"
     path.write_text("x,f\n0,1\n1,3\n2,9\n")  # a real header still works
     code, out, _ = run(["explain", "--file", str(path), "--xcol", "0", "--ycol", "1", "--at", "0",
@@ -332,7 +332,7 @@ FLAG_ERRORS = {  # the message names the command's flags, not the library's argu
     "default edge order": (["1", "2", "4", "--accuracy", "6", "--at", "0"], "(the --edge-order default)"),
     "spacing": (["1", "2", "4", "--spacing", "0"], "--spacing must be non-zero"),
     "spacing nan": (["1", "2", "4", "--spacing", "nan"], "--spacing must be finite"),
-    "coords": (["1", "2", "4", "--coords", "0", "x", "2"], "--coords value 2 is 'x'"),
+    "coords": (["1", "2", "4", "--coords", "0", "x", "2"], "--coords value at index 1 is 'x'"),
     "coords count": (["1", "2", "4", "--coords", "0", "1"], "--coords has 2 values but there are 3 samples"),
     "coords too many": (["1", "2", "4", "--coords", "0", "1", "2", "3"], "--coords has 4 values"),
     "period zero": (["1", "2", "4", "--boundary", "periodic", "--period", "0"], "--period must be non-zero"),
@@ -403,3 +403,94 @@ def test_demo_shows_explain(capsys, tmp_path, monkeypatch):
     png = tmp_path / "gradkit-demo" / "seed_explain.png"
     assert str(png) in out
     assert png.read_bytes()[:8] == PNG_SIGNATURE
+
+
+# ---------------------------------------------------------------------------
+# Findings of a new user (issue 15, item 2)
+# ---------------------------------------------------------------------------
+def test_plot_reports_the_file_it_wrote(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    bare = tmp_path / "point"  # no extension: matplotlib writes point.png
+    code, _, err = run(SEED + ["--at", "1", "--plot", str(bare)], capsys)
+    assert code == 0, err
+    written = tmp_path / "point.png"
+    assert err.strip() == f"plot written to {written}"
+    assert written.read_bytes()[:8] == PNG_SIGNATURE and not bare.exists()
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("DIR", "is a directory; give a file name"),
+    ("DIR/missing/p.png", "does not exist"),
+    ("DIR/p.xyz", "cannot draw .xyz files"),
+])
+def test_plot_refuses_what_it_cannot_write(target, expected, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    path = target.replace("DIR", str(tmp_path))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, out, err = run(SEED + ["--at", "1", "--plot", path], capsys)
+    assert_one_clear_line(code, out, err, expected)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing written, nothing else either
+
+
+def test_rich_table_title_keeps_square_brackets(capsys):
+    pytest.importorskip("rich")
+    for order, title in ((1, "f'(x[i]) at every point"), (2, "f''(x[i]) at every point")):
+        code, out, err = run(SEED + ["--order", str(order)] + (["--accuracy", "1"] if order == 2 else []), capsys)
+        assert code == 0, err
+        assert out.splitlines()[0].startswith(title), out.splitlines()[0]
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("t.csv", "x,f\n0,1\n1,2\n2,zz\n3,4\n", "line 4, column 'f' (1) holds 'zz', which is not a number"),
+    ("t.txt", "# units: s, K\nx f\n0 1\n1 oops\n", "line 4, column 'f' (1) holds 'oops', which is not a number"),
+    ("t.csv", "0,1\n1,\n", "line 2, column 1 holds an empty cell"),
+    ("t.csv", "x,f\n0,1\n1,2,3\n", "line 3 has 3 cells, but the lines before it have 2"),
+])
+def test_csv_errors_blame_the_bad_cell_not_the_header(name, content, expected, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_text(content)
+    code, out, err = run(["explain", "--file", str(path), "--xcol", "0", "--ycol", "1", "--at", "0"], capsys)
+    assert_one_clear_line(code, out, err, expected)
+    assert "header" not in err
+
+
+def test_indexes_count_from_zero_in_every_message(capsys):
+    """Sample positions are indexes counted from 0 everywhere, like --at: the
+    bad value, repeated and non-finite coordinates, --at out of range."""
+    cases = [
+        (["explain", "1", "2", "abc"], "value at index 2 is 'abc'"),
+        (["explain", "1", "2", "4", "--coords", "0", "1", "1"], "entries 1 and 2 are both 1.0"),
+        (["explain", "1", "2", "4", "--coords", "0", "x", "2"], "--coords value at index 1 is 'x'"),
+        (["explain", "1", "2", "4", "--coords", "0", "1", "nan"], "coordinate 2 is nan"),
+        (["explain", "1", "2", "4", "--at", "3"], "expected -3..2"),
+    ]
+    for argv, expected in cases:
+        code, out, err = run(argv, capsys)
+        assert_one_clear_line(code, out, err, expected)
+
+
+def test_periodic_refuses_edge_order_in_the_cli_and_the_api(capsys):
+    code, out, err = run(SEED[:5] + ["--boundary", "periodic", "--edge-order", "2", "--at", "1"], capsys)
+    assert_one_clear_line(code, out, err, "--edge-order 2 has no meaning with --boundary periodic")
+    assert "edge_order" not in err
+    f = np.arange(8.0) ** 2
+    import gradkit
+
+    for call in (
+        lambda: gradkit.gradient(f, boundary="periodic", edge_order=2),
+        lambda: gradkit.derivative(f, boundary="periodic", edge_order=2),
+        lambda: gradkit.explain(f, 1, boundary="periodic", edge_order=2),
+    ):
+        with pytest.raises(ValueError, match="edge_order=2 has no meaning with boundary='periodic'"):
+            call()
+
+
+@pytest.mark.parametrize("command, argv", [
+    ("explain", SEED + ["--bogus"]),
+    ("explain", SEED + ["--bogus=3"]),
+    ("compute", ["compute", "data.csv", "--bogus"]),
+])
+def test_unknown_flag_names_the_flag_and_the_subcommand(command, argv, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert_one_clear_line(code, out, err, f"gradkit {command}: error: unknown option --bogus for gradkit {command}")

@@ -452,3 +452,14 @@ def test_headerless_names_and_indexes(tmp_path, capsys):
     assert code == 0, err
     _, data = read_table(out, header=False)
     assert_array_equal(data[:, 2], gradkit.derivative(Y, spacing=X))
+
+
+@pytest.mark.parametrize("sep", [" ", "\t", ","])
+def test_standard_input_layout_is_sniffed_and_kept(sep, monkeypatch, capsys):
+    text = "".join(f"{a!r}{sep}{b!r}\n" for a, b in zip(X.tolist(), Y.tolist()))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    code, out, err = run(["compute", "-", "--x", "0", "--y", "1"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[0].count(sep) == 2
+    _, data = read_table(out, sep, header=False)
+    assert_array_equal(data[:, 2], gradkit.derivative(Y, spacing=X))

@@ -34,6 +34,7 @@ __all__ = [
     "Dialect",
     "TextSource",
     "ColumnStore",
+    "LineTaker",
     "read_binary",
     "Table",
     "format_values",
@@ -153,7 +154,9 @@ class TextSource:
         The file, or ``-`` for standard input (spooled to a temporary file
         on the first pass, so that the second pass can read it again).
     fmt : str
-        ``"csv"``, ``"tsv"`` or ``"txt"`` (the default delimiter).
+        ``"csv"``, ``"tsv"`` or ``"txt"`` (the default delimiter), or
+        ``"auto"``: a tab, else a comma, else whitespace, as the first data
+        line has it (standard input).
     delimiter : str, optional
         Overrides the format's delimiter (``"\\t"`` for a tab, ``" "`` or
         ``"whitespace"`` for runs of blanks).
@@ -169,8 +172,10 @@ class TextSource:
         self.path = path
         self.flag = flag
         self._spool: IO[str] | None = None
+        self.fmt = fmt
+        self._sniff = delimiter is None and fmt == "auto"
         if delimiter is None:
-            delim = _DELIMITERS[fmt]
+            delim = _DELIMITERS.get(fmt)
         elif delimiter in (" ", "whitespace", "space"):
             delim = None
         else:
@@ -238,6 +243,9 @@ class TextSource:
         raise DataError(f"{self.flag} {self.path!r} is empty: it holds no data lines")
 
     def _classify(self, line: str, lineno: int, header: bool | None) -> None:
+        if self._sniff:  # standard input: the first line says how it is separated
+            self.fmt = "tsv" if "\t" in line else "csv" if "," in line else "txt"
+            self.dialect = Dialect(_DELIMITERS[self.fmt])
         cells = [c.strip() for c in self.dialect.split(_strip_comment(line))]
         if header is None:
             header = any(_number_or_none(c) is None for c in cells)
@@ -317,9 +325,10 @@ class TextSource:
             self._spool.close()
 
     # -- parsing ------------------------------------------------------------
-    def parse(self, lines: list[str], lineno: int, columns: Sequence[int]) -> np.ndarray:
+    def parse(self, lines: list[str], lineno: int, columns: Sequence[int] | None) -> np.ndarray:
         """The numbers of ``columns`` in the data lines of ``lines``, shape
-        ``(rows, len(columns))`` float64.
+        ``(rows, len(columns))`` float64 (``columns=None``: every column; the
+        lines must then all have as many cells).
 
         Raises
         ------
@@ -329,21 +338,32 @@ class TextSource:
         """
         data = [ln for ln in lines if ln[:1] not in " \t\r\n#" or _is_data(ln)] if lines else lines
         if not data:
-            return np.empty((0, len(columns)))
+            return np.empty((0, self.ncols if columns is None else len(columns)))
         try:
-            return np.loadtxt(data, delimiter=self.dialect.delimiter, usecols=list(columns), comments="#",
+            return np.loadtxt(data, delimiter=self.dialect.delimiter, comments="#",
+                              usecols=None if columns is None else list(columns),
                               quotechar=self.dialect.quotechar, ndmin=2, dtype=np.float64)
         except ValueError:
             self._locate(lines, lineno, columns)
             raise  # pragma: no cover - _locate always finds the cell
 
-    def _locate(self, lines: list[str], lineno: int, columns: Sequence[int]) -> None:
+    def _locate(self, lines: list[str], lineno: int, columns: Sequence[int] | None) -> None:
         """Raise the DataError that names the first bad cell of ``lines``."""
+        width = None
         for k, line in enumerate(lines):
             if not _is_data(line):
                 continue
             cells = self.dialect.split(_strip_comment(line))
-            for c in columns:
+            if columns is None:
+                if width is None:
+                    width = len(cells)
+                elif len(cells) != width:
+                    raise DataError(
+                        f"{self.flag} {self._shown()}: line {lineno + k} has {len(cells)} "
+                        f"cell{'s' if len(cells) != 1 else ''}, but the lines before it have {width}; "
+                        "every line needs the same number of columns"
+                    )
+            for c in range(len(cells)) if columns is None else columns:
                 if c >= len(cells):
                     raise DataError(
                         f"{self.flag} {self._shown()}: line {lineno + k} has {len(cells)} "
@@ -364,12 +384,37 @@ class TextSource:
         """How messages name column ``k``: ``'temp' (column 2)`` or ``2``."""
         return f"{self.names[k]!r} ({k})" if self.has_header else str(k)
 
-    def data_lines(self, hint: int = 1 << 22) -> Iterator[str]:
-        """Every data line of a later pass, newline, blanks and comment removed."""
+    def data_lines(self, hint: int = 1 << 22) -> Iterator[list[str]]:
+        """The data lines of a later pass, in chunks of about ``hint``
+        characters, each line without its newline, trailing blanks and comment."""
         for _, lines in self.chunks(hint):
-            for line in lines:
-                if line[:1] not in " \t\r\n#" or _is_data(line):
-                    yield _strip_comment(line) if "#" in line else line.rstrip("\r\n")
+            text = "".join(lines)
+            if "#" in text or "\n\n" in text or "\n " in text or "\n\t" in text or text[:1] in (" ", "\t", "\n"):
+                yield [_strip_comment(ln) if "#" in ln else ln.rstrip("\n")
+                       for ln in lines if ln[:1] not in " \t\r\n#" or _is_data(ln)]
+            else:  # no comment, blank or indented line: split at C speed
+                yield (text[:-1] if text.endswith("\n") else text).split("\n")
+
+
+class LineTaker:
+    """Take the lines of chunked lists ``k`` at a time (any ``k``, in time
+    proportional to the lines taken)."""
+
+    def __init__(self, chunks: Iterator[list[str]]) -> None:
+        self._chunks = chunks
+        self._buf: list[str] = []
+        self._pos = 0
+
+    def take(self, k: int) -> list[str]:
+        while len(self._buf) - self._pos < k:
+            more = next(self._chunks, None)
+            if more is None:
+                break
+            self._buf = self._buf[self._pos :] + more
+            self._pos = 0
+        out = self._buf[self._pos : self._pos + k]
+        self._pos += len(out)
+        return out
 
 
 class ColumnStore:

@@ -163,7 +163,7 @@ def _number(text: str, what: str) -> float | complex:
 
 
 def _numbers(tokens: Sequence[str], what: str) -> np.ndarray:
-    vals = [_number(t, f"{what} {k + 1}" if len(tokens) > 1 else what) for k, t in enumerate(tokens)]
+    vals = [_number(t, f"{what} at index {k}" if len(tokens) > 1 else what) for k, t in enumerate(tokens)]
     if any(isinstance(v, complex) for v in vals):
         return np.array(vals, dtype=np.complex128)
     return np.array(vals, dtype=np.float64)
@@ -197,21 +197,42 @@ def _load_npy(p: Path, path: str) -> np.ndarray:
         raise CommandError(f"--file {path!r} is a corrupted .npy file: {why}") from None
 
 
-def _first_row_is_numeric(p: Path, delimiter: str | None) -> bool:
-    """Whether the first non-blank, non-comment line of a text file holds only numbers."""
-    with open(p, encoding="utf-8") as fh:
-        for raw in fh:
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            cells = line.split(delimiter) if delimiter else line.split()
-            try:
-                for c in cells:
-                    float(c)
-            except ValueError:
-                return False
-            return True
-    return True
+def _load_text(path: str) -> np.ndarray:
+    """A text table of numbers, read by the reader of ``gradkit compute``
+    (:class:`gradkit._io.TextSource`): a header line or none, ``#`` comments,
+    quoted fields; a bad cell is named by its line (counting from 1, as
+    editors do) and its column (counting from 0, as ``--xcol``/``--ycol``)."""
+    from . import _io
+
+    suffix = Path(path).suffix.lower()
+    fmt = {".csv": "csv", ".tsv": "tsv"}.get(suffix, "txt")
+    try:
+        src = _io.TextSource(path, fmt, flag="--file")
+        try:
+            parts = []
+            for lineno, lines in src.chunks():
+                block = src.parse(lines, lineno, None)
+                if block.size and block.shape[1] != src.ncols:
+                    first = src.header_line or src.first_line
+                    raise _io.DataError(
+                        f"--file {path!r}: line {lineno + _first_data(lines)} has {block.shape[1]} cells, but line "
+                        f"{first} has {src.ncols}; every line needs the same number of columns"
+                    )
+                parts.append(block)
+        finally:
+            src.close()
+    except _io.DataError as exc:
+        raise CommandError(str(exc)) from None
+    data = np.concatenate(parts) if parts else np.empty((0, src.ncols))
+    if data.shape[0] == 0:
+        raise CommandError(f"--file {path!r} has a header row but no rows of numbers")
+    return data
+
+
+def _first_data(lines: Sequence[str]) -> int:
+    from ._io import _is_data
+
+    return next((k for k, line in enumerate(lines) if _is_data(line)), 0)
 
 
 def _load_file(path: str) -> np.ndarray:
@@ -220,27 +241,10 @@ def _load_file(path: str) -> np.ndarray:
         if p.suffix.lower() == ".npy":
             data = _load_npy(p, path)
         else:
-            delimiter = "," if p.suffix.lower() == ".csv" else None
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "input contained no data": reported below
-                try:
-                    data = np.loadtxt(p, delimiter=delimiter, ndmin=1)
-                except ValueError as first:
-                    if _first_row_is_numeric(p, delimiter):
-                        raise  # the error is in the data, not a header line
-                    try:  # a header line
-                        data = np.loadtxt(p, delimiter=delimiter, ndmin=1, skiprows=1)
-                    except ValueError:
-                        raise first from None
-                    if data.size == 0:
-                        raise first from None
+            data = _load_text(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CommandError(f"cannot read --file {path!r}: {reason}") from None
-    except ValueError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "not numeric data"
-        first = first.split("; use `usecols`")[0]  # numpy's advice, not the command's
-        raise CommandError(f"cannot read numbers from --file {path!r}: {first}") from None
     data = np.asarray(data)
     if data.size == 0:
         raise CommandError(f"--file {path!r} holds no numbers")
@@ -316,6 +320,7 @@ _LIBRARY_NAMES = (  # the library's argument names -> the command's flags
     (r"\bperiod=", "--period"),
     (r"\bboundary='periodic'", "--boundary periodic"),
     (r"\bboundary=", "--boundary "),
+    (r"\bedge_order\b", "--edge-order"),  # e.g. "leave edge_order out"
 )
 
 
@@ -385,12 +390,15 @@ def _print_table(explanations, plain: bool) -> None:
         else:
             rich_ok = True
     if rich_ok:
-        table = Table(title=title, title_justify="left")
+        from rich.markup import escape
+
+        # Square brackets are rich markup: f'(x[i]) would lose its [i].
+        table = Table(title=escape(title), title_justify="left")
         for h in _HEADER:
             table.add_column(h, justify="left" if h in ("scheme", "offsets") else "right",
                              style="bold" if h == "result" else None)
         for r in rows:
-            table.add_row(*r)
+            table.add_row(*(escape(c) for c in r))
         Console(file=sys.stdout, soft_wrap=False).print(table)
     else:
         widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(_HEADER)]
@@ -425,11 +433,36 @@ def _latex_table(explanations) -> str:
     return "\n".join(out)
 
 
-def _save_plot(explanation, path: str) -> None:
+def _plot_target(path: str) -> str:
+    """The file ``--plot PATH`` will write: PATH itself, or PATH.png when it
+    has no extension (matplotlib's default format, said in the report);
+    a directory, a missing folder or an unknown format is refused before
+    anything is computed."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
         raise CommandError("--plot needs matplotlib: pip install 'gradkit[plot]'") from None
+    p = Path(path)
+    if p.is_dir() or path.endswith(("/", os.sep)):
+        raise CommandError(
+            f"--plot {path!r} is a directory; give a file name, e.g. --plot {str(p / 'point.png')!r}", EXIT_USAGE
+        )
+    if not p.parent.is_dir():
+        raise CommandError(f"cannot write --plot {path!r}: folder {str(p.parent)!r} does not exist")
+    if not p.suffix:
+        return path + ".png"
+    supported = Figure().canvas.get_supported_filetypes()
+    if p.suffix[1:].lower() not in supported:
+        raise CommandError(
+            f"--plot {path!r}: cannot draw {p.suffix} files; name it .png, .pdf, .svg or another of "
+            + ", ".join(sorted(supported)),
+            EXIT_USAGE,
+        )
+    return path
+
+
+def _save_plot(explanation, path: str) -> None:
+    from matplotlib.figure import Figure
     fig = Figure(figsize=(7.5, 4.8), layout="constrained")
     ax = fig.add_subplot()
     explanation.plot(ax=ax)
@@ -528,6 +561,7 @@ def _run_explain(args: argparse.Namespace) -> int:
         else:
             _print_table(explanations, args.plain)
         return 0
+    plot = _plot_target(args.plot) if args.plot else None
     e = explain(f, at, **kw)
     if args.format == "json":
         print(json.dumps(e.to_dict(), indent=2))
@@ -537,9 +571,9 @@ def _run_explain(args: argparse.Namespace) -> int:
         print(e.to_latex())
     else:
         print(e)
-    if args.plot:
-        _save_plot(e, args.plot)
-        print(f"plot written to {args.plot}", file=sys.stderr)
+    if plot:
+        _save_plot(e, plot)
+        print(f"plot written to {plot}", file=sys.stderr)
     return 0
 
 

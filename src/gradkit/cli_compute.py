@@ -452,8 +452,11 @@ def _library(ctx: _Context, call: Callable[[], Any]) -> Any:
 def _run_text(args: argparse.Namespace, in_fmt: str, out_fmt: str) -> None:
     if args.key is not None:
         raise CommandError(f"--key picks an array of a .npz file, but INPUT is {in_fmt} text", EXIT_USAGE)
-    src = _io.TextSource(args.input, in_fmt, args.delimiter, args.header, flag="INPUT")
+    sniff = args.input == "-" and args.input_format is None
+    src = _io.TextSource(args.input, "auto" if sniff else in_fmt, args.delimiter, args.header, flag="INPUT")
     try:
+        if sniff and args.format is None and args.output in (None, "-"):
+            out_fmt = src.fmt  # standard output in the input's own layout
         xk, ys = _choose_columns(args, src.names, src.has_header)
         new = _new_names(args, src.names, ys)
         binary_out = out_fmt in _io.BINARY_FORMATS
@@ -519,13 +522,13 @@ def _write_text(fh: Any, src: _io.TextSource, out_fmt: str, new: Sequence[str], 
     if src.has_header:
         writer.header(list(src.names) + list(new))
     sep = writer.delimiter
-    lines = src.data_lines()
+    lines = _io.LineTaker(src.data_lines())
     for first, stop in blocks(n, chunk):
-        raw = list(itertools.islice(lines, stop - first))
+        raw = lines.take(stop - first)
         cells = [_io.format_values(d(first, stop)) for d in derivs]
         if passthrough:
             extra = [sep.join(row) for row in zip(*cells)] if len(cells) > 1 else cells[0]
-            writer.lines([f"{a}{sep}{b}" for a, b in zip(raw, extra)])
+            writer.lines(list(map(str.__add__, raw, map(sep.__add__, extra))))
         else:
             for line, *vals in zip(raw, *cells):
                 writer.row([c.strip() for c in src.dialect.split(line)] + vals)
