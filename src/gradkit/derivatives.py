@@ -62,18 +62,39 @@ def evaluate(
     """
     xp = op.xp
     cast: dict[Any, Any] = {}
-    results = []
-    for k, (spec, (compute, out_dtype)) in enumerate(zip(specs, dtypes)):
+
+    def cast_to(compute):
         f = cast.get(compute)
         if f is None:
             f = op.array if op.dtype == compute else xp.astype(op.array, compute)
             cast[compute] = f
+        return f
+
+    # Axes computed in the same dtype are built together where the kernel
+    # gains from it (Dask: one halo exchange for all of them).
+    together: dict[int, Any] = {}
+    groups: dict[Any, list[int]] = {}
+    for k, (spec, (compute, _)) in enumerate(zip(specs, dtypes)):
+        if spec.spacing.traced is None:
+            groups.setdefault(compute, []).append(k)
+    for compute, members in groups.items():
+        built = dispatch.apply_together(
+            cast_to(compute), [(specs[k].plan(), specs[k].axis) for k in members], op.real_of(compute),
+        ) if len(members) > 1 else None
+        if built is not None:
+            together.update(zip(members, built))
+    results = []
+    for k, (spec, (compute, out_dtype)) in enumerate(zip(specs, dtypes)):
+        f = cast_to(compute)
         target = None if outs is None else outs[k]
         direct = target if compute == out_dtype else None
-        result = dispatch.apply(
-            xp, f, spec.plan(), spec.axis, op.real_of(compute), out=direct,
-            coords=spec.spacing.traced, period=spec.period,
-        )
+        if k in together:
+            result = together[k]
+        else:
+            result = dispatch.apply(
+                xp, f, spec.plan(), spec.axis, op.real_of(compute), out=direct,
+                coords=spec.spacing.traced, period=spec.period,
+            )
         if result.dtype != out_dtype:
             result = xp.astype(result, out_dtype)
         if target is not None and result is not target:

@@ -108,12 +108,19 @@ def _settings(plan: AxisPlan) -> dict:
     )
 
 
-def _piece(block, axis: int, start: int, stop: int):
-    """Samples ``start:stop`` of ``block`` along ``axis``, copied (a
-    neighbour's halo: the copy lets the neighbour's memory go)."""
-    index = [slice(None)] * block.ndim
-    index[axis] = slice(start, stop)
-    return block[tuple(index)].copy()
+def _faces(block, wants, gather):
+    """One task per block: copies of the samples its neighbours read as
+    their halo, ``{(axis, side): piece}`` for each ``(axis, side, start,
+    stop)`` in ``wants`` (the copies let the block's memory go). With
+    ``gather`` (several axes differentiated), a NumPy block that is a
+    strided view (a slice of a larger array, as ``da.from_array`` hands
+    out) is also copied whole into ``"block"``, once for all the axes:
+    each axis's kernel would otherwise gather it from the larger array
+    again."""
+    faces = {(axis, side): block[_along(block, axis, start, stop)].copy() for axis, side, start, stop in wants}
+    if gather and isinstance(block, np.ndarray) and not (block.flags.c_contiguous or block.flags.f_contiguous):
+        faces["block"] = np.ascontiguousarray(block)
+    return faces
 
 
 def _along(block, axis: int, start: int, stop: int):
@@ -122,21 +129,42 @@ def _along(block, axis: int, start: int, stop: int):
     return tuple(index)
 
 
-def _block(block, tail, head, coords, *, where):
-    """One task: the derivative of one chunk, from the chunk, the last
-    samples of the chunk before it (``tail``) and the first of the chunk
-    after it (``head``), ``None`` where there is no neighbour.
+def _block(block, own, before, after, coords, *, where):
+    """One task: the derivative of one chunk along ``where[0]``, from the
+    chunk and the halo faces of the chunks before and after it along that
+    axis (:func:`_faces`; ``None`` where there is no neighbour); ``own``
+    the chunk's own faces (None when they are not read), which may hold a
+    contiguous copy of the chunk."""
+    if own is not None and "block" in own:
+        block = own["block"]
+    axis, left, right = where[0], where[8], where[9]
+    tail = None if before is None else before[(axis, "tail")]
+    head = None if after is None else after[(axis, "head")]
+    if tail is not None and tail.shape[axis] != left:  # a face widened for another job
+        tail = tail[_along(tail, axis, tail.shape[axis] - left, tail.shape[axis])]
+    if head is not None and head.shape[axis] != right:
+        head = head[_along(head, axis, 0, right)]
+    return _derivative(block, tail, head, coords, where[:8])
 
-    ``where`` is ``(axis, n, first, stop, settings, real_dtype, step)``;
-    ``coords`` the coordinates of ``tail``, the chunk and ``head`` (or None).
-    Most points read only the chunk: they are differentiated in place, into
-    the output, with the chunk's slice of the plan; the few near a
-    neighbour come from two small strips of neighbour and chunk samples.
-    A chunk too short for that is joined to its halo whole.
+
+def _derivative(block, tail, head, coords, where):
+    """The derivative of one chunk, from the chunk, the last samples of the
+    chunk before it (``tail``) and the first of the chunk after it
+    (``head``), ``None`` where there is no neighbour.
+
+    ``where`` is ``(axis, n, first, stop, settings, real_dtype, step,
+    serial)``; ``coords`` the coordinates of ``tail``, the chunk and
+    ``head`` (or None). Most points read only the chunk: they are
+    differentiated in place, into the output, with the chunk's slice of the
+    plan; the few near a neighbour come from two small strips of neighbour
+    and chunk samples. A NumPy strip whose lines along the axis are short
+    (the axis innermost in memory) is differentiated with the axis moved to
+    the front, as rows. A chunk too short for strips is joined to its halo
+    whole.
     """
     from . import dispatch  # at run time: dispatch imports this module
 
-    axis, n, first, stop, settings, real_dtype, step = where
+    axis, n, first, stop, settings, real_dtype, step, serial = where
     xp = _namespace(block)
     left = 0 if tail is None else tail.shape[axis]
     right = 0 if head is None else head.shape[axis]
@@ -144,26 +172,39 @@ def _block(block, tail, head, coords, *, where):
     depth = max(left, right)
     x = None if coords is None else np.reshape(coords, -1)
 
-    def run(samples, a, b, lo, hi, xs):
+    def run(samples, a, b, lo, hi, xs, along=axis):
         if xs is None:
             plan = _uniform_slice(n, a, b, lo, hi, tuple(sorted(settings.items())))
         else:
             plan = stencils.slice_plan(n, a, b, lo, hi, coords=xs, **settings)
-        return dispatch.apply(xp, samples, plan, axis, real_dtype, step=step)
+        return dispatch.apply(xp, samples, plan, along, real_dtype, step=step, serial=serial)
 
-    if count < left + right + 2 * depth or _short_lines(block.shape, axis):
+    def strip_result(parts, a, b, lo, hi, xs, keep_from):
+        """The derivative at the ``b - a`` points of the strip ``parts``
+        joined along the axis, from index ``keep_from`` of the strip."""
+        if isinstance(block, np.ndarray) and _short_lines(block.shape, axis):
+            moved = np.concatenate([np.moveaxis(p, axis, 0) for p in parts], axis=0)
+            edge = run(moved, a, b, lo, hi, xs, along=0)
+            return np.moveaxis(edge[keep_from : keep_from + b - a], 0, axis)
+        strip = xp.concat(parts, axis=axis)
+        edge = run(strip, a, b, lo, hi, xs)
+        return edge[_along(edge, axis, keep_from, keep_from + b - a)]
+
+    if count < left + right + 2 * depth or not isinstance(block, np.ndarray) and _short_lines(block.shape, axis):
         samples = xp.concat([p for p in (tail, block, head) if p is not None], axis=axis)
         out = run(samples, first, stop, left, right, x)
         return out[_along(out, axis, left, left + count)] if left or right else out
     out = run(block, first + left, stop - right, left, right, None if x is None else x[left : left + count])
     if left:
-        strip = xp.concat([tail, block[_along(block, axis, 0, left + depth)]], axis=axis)
-        edge = run(strip, first, first + left, left, depth, None if x is None else x[: 2 * left + depth])
-        out[_along(out, axis, 0, left)] = edge[_along(edge, axis, left, 2 * left)]
+        out[_along(out, axis, 0, left)] = strip_result(
+            [tail, block[_along(block, axis, 0, left + depth)]], first, first + left, left, depth,
+            None if x is None else x[: 2 * left + depth], left,
+        )
     if right:
-        strip = xp.concat([block[_along(block, axis, count - right - depth, count)], head], axis=axis)
-        edge = run(strip, stop - right, stop, depth, right, None if x is None else x[left + count - right - depth :])
-        out[_along(out, axis, count - right, count)] = edge[_along(edge, axis, depth, depth + right)]
+        out[_along(out, axis, count - right, count)] = strip_result(
+            [block[_along(block, axis, count - right - depth, count)], head], stop - right, stop, depth, right,
+            None if x is None else x[left + count - right - depth :], depth,
+        )
     return out
 
 
@@ -213,47 +254,127 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
     into a neighbour (:func:`merged_chunks`), and keys that depend only on
     the inputs (the same call twice gives the same graph).
     """
+    return apply_plans(f, [(plan, axis, step)], real_dtype)[0]
+
+
+def apply_plans(f: Any, jobs: list, real_dtype: Any) -> list:
+    """Differentiate the Dask array ``f`` with each ``(plan, axis, step)``
+    of ``jobs``, lazily, sharing one halo exchange: one task per chunk
+    copies the faces its neighbours read along every axis of ``jobs``
+    (:func:`_faces`), and one task per chunk and job differentiates the
+    chunk from them (:func:`_block`), so each result is its own graph
+    except for the small shared face tasks.
+
+    Chunks shorter than a job's reach along its axis are merged
+    (:func:`merged_chunks`); when any are, each job gets its own exchange
+    on its own rechunked input, so that a result's chunks change only along
+    its own axis.
+    """
+    depths = {}
+    for plan, axis, _ in jobs:
+        depths[axis] = max(depths.get(axis, 0), stencils.reach(plan))
+    if len(jobs) > 1 and any(merged_chunks(f.chunks[a], d) != f.chunks[a] for a, d in depths.items()):
+        return [apply_plans(f, [job], real_dtype)[0] for job in jobs]
     import dask.array as da
     from dask.base import tokenize
     from dask.highlevelgraph import HighLevelGraph
 
-    n = plan.n
-    depth = stencils.reach(plan)
-    periodic = plan.periodic
-    chunks = merged_chunks(f.chunks[axis], depth)
-    if chunks != f.chunks[axis]:
-        f = f.rechunk({axis: chunks})
-    starts = np.concatenate([[0], np.cumsum(chunks)]).tolist()
-    bounds = [(starts[k], starts[k + 1], *_halo(k, len(chunks), depth, periodic)) for k in range(len(chunks))]
-    settings = _settings(plan)
-    coords = plan.coords
-    digest = None if coords is None else stencils.coordinates_digest(coords)
-    token = tokenize(
-        f.name, axis, n, sorted(settings.items(), key=lambda kv: kv[0]), type(plan.step).__name__, digest,
-        plan.period, str(real_dtype), step, type(step).__name__, chunks,
-    )
-    name = f"gradkit-derivative-{token}"
-    tail_name, head_name, coords_name = f"gradkit-tail-{token}", f"gradkit-head-{token}", f"gradkit-coords-{token}"
+    if len(jobs) == 1:
+        plan, axis, _ = jobs[0]
+        chunks = merged_chunks(f.chunks[axis], depths[axis])
+        if chunks != f.chunks[axis]:
+            f = f.rechunk({axis: chunks})
+    # One block in all: keep the compiled kernel's threads; otherwise Dask
+    # already runs one block per thread.
+    serial = int(np.prod(f.numblocks)) > 1
+    described = []
+    for plan, axis, step in jobs:
+        settings = _settings(plan)
+        coords = plan.coords
+        digest = None if coords is None else stencils.coordinates_digest(coords)
+        described.append((
+            axis, plan.n, sorted(settings.items(), key=lambda kv: kv[0]), type(plan.step).__name__, digest,
+            plan.period, step, type(step).__name__,
+        ))
+    # Per job: the bounds (first, stop, left, right) of each chunk along its axis.
+    layouts = []
+    for plan, axis, step in jobs:
+        chunks = f.chunks[axis]
+        depth = stencils.reach(plan)
+        starts = np.concatenate([[0], np.cumsum(chunks)]).tolist()
+        layouts.append([(starts[k], starts[k + 1], *_halo(k, len(chunks), depth, plan.periodic))
+                        for k in range(len(chunks))])
+    # What each chunk hands its neighbours: along each axis the largest halo
+    # any job asks of it (a job with a smaller reach reads a part of it).
+    wants: dict = {}  # (axis, index along it) -> {side: (start, stop)}
+    for (plan, axis, _), bounds in zip(jobs, layouts):
+        chunks = f.chunks[axis]
+        count = len(chunks)
+        for k, (_, _, left, right) in enumerate(bounds):
+            if left:
+                j = (k - 1) % count
+                _widest(wants, (axis, j), "tail", chunks[j] - left, chunks[j])
+            if right:
+                j = (k + 1) % count
+                _widest(wants, (axis, j), "head", 0, right)
     dsk: dict = {}
-    windows = None if coords is None else _window_coords(coords, bounds, plan.period)
-    if windows is not None:
-        for k, w in enumerate(windows):
-            dsk[(coords_name, k)] = w
-    count = len(chunks)
+    needed = sorted({a for a, _ in wants})
+    gather = len(jobs) > 1 and isinstance(f._meta, np.ndarray)
+    # Keys from the inputs only: a result's keys depend on its own job and
+    # on the faces it reads, not on the other jobs' settings.
+    faces_name = f"gradkit-faces-{tokenize(f.name, f.chunks, sorted(wants.items()), gather)}"
     for idx in np.ndindex(*f.numblocks):
-        k = idx[axis]
-        first, stop, left, right = bounds[k]
-        tail = head = None
-        if left:
-            j = (k - 1) % count
-            tail = (tail_name, *idx)
-            dsk[tail] = (_piece, (f.name, *idx[:axis], j, *idx[axis + 1 :]), axis, chunks[j] - left, chunks[j])
-        if right:
-            j = (k + 1) % count
-            head = (head_name, *idx)
-            dsk[head] = (_piece, (f.name, *idx[:axis], j, *idx[axis + 1 :]), axis, 0, right)
-        task = functools.partial(_block, where=(axis, n, first, stop, settings, real_dtype, step))
-        dsk[(name, *idx)] = (task, (f.name, *idx), tail, head, None if windows is None else (coords_name, k))
-    graph = HighLevelGraph.from_collections(name, dsk, dependencies=[f])
-    return da.Array(graph, name, chunks=tuple(c if a != axis else chunks for a, c in enumerate(f.chunks)),
-                    meta=f._meta)
+        pieces = tuple(
+            (a, side, start, stop)
+            for a in needed for side, (start, stop) in sorted(wants.get((a, idx[a]), {}).items())
+        )
+        if pieces or gather:
+            dsk[(faces_name, *idx)] = (_faces, (f.name, *idx), pieces, gather)
+    results = []
+    for number, ((plan, axis, step), bounds) in enumerate(zip(jobs, layouts)):
+        token = tokenize(f.name, f.chunks, str(real_dtype), described[number], faces_name if dsk else None)
+        name = f"gradkit-derivative-{token}"
+        coords_name = f"gradkit-coords-{token}"
+        settings = _settings(plan)
+        count = len(bounds)
+        chunks = f.chunks[axis]
+        windows = None if plan.coords is None else _window_coords(plan.coords, bounds, plan.period)
+        layer: dict = {}
+        if windows is not None:
+            for k, w in enumerate(windows):
+                layer[(coords_name, k)] = w
+        for idx in np.ndindex(*f.numblocks):
+            k = idx[axis]
+            first, stop, left, right = bounds[k]
+            before = after = None
+            if left:
+                before = (faces_name, *idx[:axis], (k - 1) % count, *idx[axis + 1 :])
+            if right:
+                after = (faces_name, *idx[:axis], (k + 1) % count, *idx[axis + 1 :])
+            task = functools.partial(
+                _block, where=(axis, plan.n, first, stop, settings, real_dtype, step, serial, left, right),
+            )
+            own = (faces_name, *idx) if gather else None
+            layer[(name, *idx)] = (
+                task, (f.name, *idx), own, before, after, None if windows is None else (coords_name, k),
+            )
+        base = f.__dask_graph__()
+        layers, dependencies = dict(base.layers), dict(base.dependencies)
+        below = set(f.__dask_layers__())
+        if dsk:
+            layers[faces_name], dependencies[faces_name] = dsk, below
+            below = below | {faces_name}
+        layers[name], dependencies[name] = layer, below
+        graph = HighLevelGraph(layers, dependencies)
+        results.append(da.Array(graph, name, chunks=f.chunks, meta=f._meta))
+    return results
+
+
+def _widest(wants: dict, where: tuple, side: str, start: int, stop: int) -> None:
+    """Record that the chunk ``where`` hands samples ``start:stop`` as its
+    ``side`` face, widening what is already asked of it."""
+    sides = wants.setdefault(where, {})
+    if side in sides:
+        a, b = sides[side]
+        start, stop = min(a, start), max(b, stop)
+    sides[side] = (start, stop)

@@ -183,12 +183,17 @@ def _as_3d(a: np.ndarray, axis: int) -> np.ndarray | None:
         return None
 
 
-def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None = None, step=None) -> np.ndarray:
+def apply_plan(
+    f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None = None, step=None, serial: bool = False,
+) -> np.ndarray:
     """Differentiate the NumPy array ``f`` along ``axis`` in one compiled pass.
 
     ``f`` must already be in the compute dtype (see :func:`supports`).
     Writes into ``out`` (same shape and dtype as ``f``) when given.
     ``step`` is the uniform step as the caller gave it (default: the plan's).
+    ``serial`` runs the loop on the calling thread only (the chunked kernel's
+    blocks: Dask already runs one block per core, and nested threads only
+    compete with it). The numbers are the same either way.
     """
     if out is None:
         out = np.empty_like(f)  # keeps C/F layout
@@ -197,9 +202,9 @@ def apply_plan(f: np.ndarray, plan: AxisPlan, axis: int, out: np.ndarray | None 
     # Fortran-ordered data: work on the transposes, which are C-ordered.
     if f.ndim > 1 and f.flags.f_contiguous and not f.flags.c_contiguous:
         f_t, out_t = f.T, out.T
-        _run(f_t, out_t, plan, f.ndim - 1 - axis, step)
+        _run(f_t, out_t, plan, f.ndim - 1 - axis, step, serial)
         return out
-    _run(f, out, plan, axis, step)
+    _run(f, out, plan, axis, step, serial)
     return out
 
 
@@ -212,10 +217,10 @@ def _unit_inner(a3: np.ndarray | None, itemsize: int) -> bool:
     return a3.shape[walked] <= 1 or a3.strides[walked] == itemsize
 
 
-def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int, step=None) -> None:
+def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int, step=None, serial: bool = False) -> None:
     if f.ndim == 1 and f.flags.c_contiguous and out.flags.c_contiguous:
         # One contiguous line (the commonest small call): no 3-D views needed.
-        _launch(f.reshape(1, -1), out.reshape(1, -1), plan, f.dtype, step)
+        _launch(f.reshape(1, -1), out.reshape(1, -1), plan, f.dtype, step, serial)
         return
     f3 = _as_3d(f, axis)
     out3 = _as_3d(out, axis)
@@ -223,27 +228,27 @@ def _run(f: np.ndarray, out: np.ndarray, plan: AxisPlan, axis: int, step=None) -
         # Dims that cannot be merged without a copy, or an innermost walk that
         # is not unit-stride (e.g. a transposed 3-D view): one contiguous copy
         # is far quicker (measured 60x) than strided loops.
-        _run(np.ascontiguousarray(f), out, plan, axis, step)
+        _run(np.ascontiguousarray(f), out, plan, axis, step, serial)
         return
     if not _unit_inner(out3, out.itemsize):
         result = np.empty(f.shape, out.dtype)
-        _run(f, result, plan, axis, step)
+        _run(f, result, plan, axis, step, serial)
         out[...] = result
         return
     if f3.shape[2] == 1:
         # Lines along the last axis: 2-D views, contiguous rows where the input is.
-        _launch(_drop_last(f3), _drop_last(out3), plan, f.dtype, step)
+        _launch(_drop_last(f3), _drop_last(out3), plan, f.dtype, step, serial)
     else:
-        _launch(f3, out3, plan, f.dtype, step)
+        _launch(f3, out3, plan, f.dtype, step, serial)
 
 
-def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype, step=None) -> None:
+def _launch(f: np.ndarray, out: np.ndarray, plan: AxisPlan, dtype: np.dtype, step=None, serial: bool = False) -> None:
     """Run the compiled loop on 2-D lines ``(outer, n)`` or 3-D rows ``(outer, n, inner)``."""
     jit = _load_jit()
     args, shared_only = _arguments(plan, dtype, step)
     shape = f.shape if f.ndim == 3 else (*f.shape, 1)
     nwork = jit.work_items(shape)
-    parallel = f.size >= _PARALLEL_THRESHOLD and nwork > 1
+    parallel = not serial and f.size >= _PARALLEL_THRESHOLD and nwork > 1
     if f.ndim == 3:
         (jit.rows_parallel if parallel else jit.rows_serial)(nwork, f, out, *args)
     elif shared_only:

@@ -21,7 +21,7 @@ import array_api_compat
 from ..stencils import AxisPlan
 from . import chunked, cpu, generic
 
-__all__ = ["apply", "compiled_available"]
+__all__ = ["apply", "apply_together", "compiled_available"]
 
 
 def compiled_available() -> bool:
@@ -71,6 +71,7 @@ def apply(
     coords: Any = None,
     period: Any = None,
     step: Any = None,
+    serial: bool = False,
 ) -> Any:
     """Apply ``plan`` along ``axis`` of ``f`` with the best kernel for its type.
 
@@ -81,6 +82,8 @@ def apply(
     ``step`` is the uniform step as the caller gave it (default: the plan's).
     ``real_dtype=None`` asks for every operation on the operands as given
     (the generic kernel, in the array library's own arithmetic).
+    ``serial`` keeps the compiled kernel on the calling thread (the chunked
+    kernel's blocks, which Dask already runs in parallel).
     """
     if chunked.is_dask(f):
         if coords is not None:
@@ -94,7 +97,7 @@ def apply(
             return out
         return result
     if coords is None and real_dtype is not None and cpu.supports(f) and compiled_available():
-        return cpu.apply_plan(f, plan, axis, out=out, step=step)
+        return cpu.apply_plan(f, plan, axis, out=out, step=step, serial=serial)
     if array_api_compat.is_jax_array(f) and not _is_tracer(f) and not _is_tracer(coords):
         # Concrete JAX arrays run the very computation a jax.jit caller gets
         # (XLA compiles it the same way), so eager and jit give the same bits.
@@ -106,3 +109,12 @@ def apply(
         out[...] = result
         return out
     return result
+
+
+def apply_together(f: Any, jobs: list, real_dtype: Any) -> list | None:
+    """The results of several ``(plan, axis)`` on ``f`` built together, or
+    None where that is no different from one :func:`apply` each: a Dask
+    array shares one halo exchange among them (:func:`.chunked.apply_plans`)."""
+    if not chunked.is_dask(f) or len(jobs) < 2:
+        return None
+    return chunked.apply_plans(f, [(plan, axis, None) for plan, axis in jobs], real_dtype)
