@@ -145,8 +145,6 @@ def _check_flags(args: argparse.Namespace) -> None:
         if args.smooth != "savgol" and (args.boundary != "one-sided" or args.period is not None):
             raise CommandError(f"--boundary and --period are not options of --smooth {args.smooth} "
                                "(only of plain derivatives and --smooth savgol)", EXIT_USAGE)
-    if args.key is not None and args.input_format not in (None, "npz") and not args.input.endswith(".npz"):
-        pass  # reported by the reader, which knows the format
     if "{" in args.suffix:
         try:
             args.suffix.format(order=args.order)
