@@ -50,7 +50,8 @@ class Operand:
     kind: str  # "integer", "real", "complex"
     is_numpy: bool
     #: For a NumPy masked array: its mask as a full boolean array (all False
-    #: when it has none); ``array`` then holds the data. None otherwise.
+    #: when it has none); ``array`` then holds the data. For a Dask array of
+    #: np.ma blocks the same, both lazy Dask arrays. None otherwise.
     mask: Any = None
 
     @property
@@ -164,6 +165,13 @@ def as_operand(f: Any, func: str) -> Operand:
             "samples along each dim (for a Dask array: f.compute_chunk_sizes() first)"
         )
     xp = array_api_compat.array_namespace(arr)
+    if isinstance(getattr(arr, "_meta", None), np.ma.MaskedArray) and _is_dask(arr):
+        # A Dask array of np.ma blocks: its data and its mask, both lazy;
+        # the results follow numpy's mask rule as for a NumPy masked array.
+        import dask.array as da
+
+        mask = da.ma.getmaskarray(arr)
+        arr = da.ma.getdata(arr)
     if xp.isdtype(dtype, "bool"):
         raise TypeError(
             f"{func}: f has boolean dtype {dtype}; a derivative needs numbers "
@@ -177,7 +185,12 @@ def as_operand(f: Any, func: str) -> Operand:
         kind = "real"
     else:
         raise TypeError(f"{func}: f has dtype {dtype}, expected integer, floating or complex data")
-    return Operand(arr, xp, kind, is_numpy)
+    return Operand(arr, xp, kind, is_numpy, mask)
+
+
+def _is_dask(x: Any) -> bool:
+    module = sys.modules.get("dask.array")
+    return module is not None and isinstance(x, module.Array)
 
 
 def _numbers_from_objects(arr: np.ndarray, func: str, name: str) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 from . import _args, stencils
 from ._arrays import Operand, as_operand, is_torch
 from .derivatives import evaluate, masks_through
-from .kernels import dispatch
+from .kernels import chunked, dispatch
 
 __all__ = ["torch_gradient", "numpy_gradient", "TorchCompatError", "TorchCompatTypeError"]
 
@@ -334,6 +334,72 @@ def _torch_dtypes(torch: Any, op: Operand, specs: list) -> list:
 # ---------------------------------------------------------------------------
 # numpy.gradient
 # ---------------------------------------------------------------------------
+def _numpy_gradient_dask(f: Any, varargs: tuple, axis: Any, edge_order: int) -> Any:
+    """:func:`numpy_gradient` of a Dask array: lazy Dask arrays with the
+    input's chunks and numpy.gradient's bits on the computed array (what
+    ``numpy.gradient`` itself does with a Dask array is hand it to
+    ``dask.array.gradient``, lazily). The numbers whose numpy arithmetic
+    the chunked kernel reproduces block by block are taken: integers (as
+    float64), float16/32/64 and complex data, any scalar spacings, float64
+    coordinates with float64 data (and any coordinates with
+    ``edge_order`` > 2); anything else is refused when the call is made."""
+    func = "numpy_gradient"
+    meta = getattr(f, "_meta", None)
+    if isinstance(meta, np.ma.MaskedArray):
+        raise TypeError(
+            f"{func}: f is a masked Dask array; numpy's masked arithmetic (np.ma) is not reproduced on Dask "
+            "blocks. Use gradkit.gradient, which follows numpy's mask rule on Dask arrays (an output is masked "
+            "where its stencil reads a masked sample), or compute f first"
+        )
+    kind = f.dtype.kind
+    if kind not in "iufc" or f.dtype == np.longdouble or f.dtype == np.clongdouble:
+        raise TypeError(
+            f"{func}: f is a Dask array of dtype {f.dtype}; on Dask arrays numpy_gradient takes integer, "
+            "float16/32/64 and complex64/128 data (compute f first for numpy's other dtypes)"
+        )
+    _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
+    data = f.astype(np.float64) if kind in "iu" else f  # numpy widens integers first
+    op = as_operand(data, func)
+    try:
+        axes = _args.normalize_dims(axis, op.ndim, func, "axis")
+        entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=edge_order <= 2)
+        specs = _args.make_specs(
+            op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2,
+            eps=op.rounding_unit() if edge_order > 2 else None,
+        )
+    except (ValueError, TypeError) as exc:
+        raise _original_first(exc, _NUMPY_MESSAGES) from None
+    if edge_order > 2:
+        from .derivatives import native_dtypes
+
+        outs = evaluate(op, specs, native_dtypes(op, specs))
+    else:
+        values = list(varargs) if len(varargs) == len(axes) else list(varargs) * len(axes) if varargs else [1.0] * len(axes)
+        operands = [_numpy_operand(v, s) for v, s in zip(values, specs)]
+        fast = [_numpy_compiled(data, step, coords) for step, coords in operands]
+        for k, ((step, coords), quick) in enumerate(zip(operands, fast)):
+            if coords is not None and not quick:
+                raise TypeError(
+                    f"{func}: varargs[{k}] are coordinates of dtype {coords.dtype} for Dask data of dtype "
+                    f"{data.dtype}; on Dask arrays numpy_gradient takes float64 coordinates with float64 "
+                    "data only (numpy's arithmetic in other dtypes is not reproduced block by block): "
+                    "compute f first, or use gradkit.gradient"
+                )
+        outs = []
+        for spec, (step, coords), quick in zip(specs, operands, fast):
+            plan = stencils.plan_axis(
+                spec.n, edge_order=spec.edge_order, step=None if coords is not None else spec.spacing.step,
+                coords=spec.spacing.coords if coords is not None else None, recipe="numpy",
+            )
+            # numpy's output has the data's dtype, whatever its arithmetic
+            # (float16 data with a float32 step compute in float32): each
+            # block is stored in it.
+            (out,) = chunked.apply_plans(data, [(plan, spec.axis, step)], data.dtype if quick else None,
+                                         cast=data.dtype)
+            outs.append(out)
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
 def _numpy_data(arr: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     """The array numpy.gradient computes on and its output dtype: datetimes
     as timedeltas, integers as float64, other numbers as they are."""
@@ -415,6 +481,8 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     array([2, 3, 5], dtype='timedelta64[D]')
     """
     func = "numpy_gradient"
+    if chunked.is_dask(f):
+        return _numpy_gradient_dask(f, varargs, axis, edge_order)
     arr = np.asanyarray(f)
     data, otype = _numpy_data(arr)
     _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")

@@ -110,17 +110,27 @@ def masks_through(mask: np.ndarray, specs: Sequence[_args.AxisSpec], sequential:
     through the very plans of the call (``sequential``: one after the other,
     for a mixed partial); a zero weight still carries a NaN, so a sample in
     the stencil masks the output even where its weight vanishes."""
-    if not mask.any():
-        return [np.zeros(mask.shape, bool) for _ in (specs[-1:] if sequential else specs)]
     complex_step = any(isinstance(s.spacing.step, complex) for s in specs)
     dtype = np.dtype(np.complex128 if complex_step else np.float64)
-    probe = Operand(np.where(mask, np.nan, 0.0).astype(dtype), _NUMPY_XP(), "complex" if complex_step else "real", True)
+    kind = "complex" if complex_step else "real"
+    if dispatch.chunked.is_dask(mask):
+        # A lazy mask (a Dask array of np.ma blocks): the same probe, lazily,
+        # through the chunked kernel.
+        import dask.array as da
+
+        probe = Operand(da.where(mask, np.nan, 0.0).astype(dtype), _NUMPY_XP(), kind, False)
+        isnan = da.isnan
+    else:
+        if not mask.any():
+            return [np.zeros(mask.shape, bool) for _ in (specs[-1:] if sequential else specs)]
+        probe = Operand(np.where(mask, np.nan, 0.0).astype(dtype), _NUMPY_XP(), kind, True)
+        isnan = np.isnan
     if sequential:
         for spec in specs:
             (out,) = evaluate(probe, [spec], [(dtype, dtype)])
-            probe = Operand(out, probe.xp, probe.kind, True)
-        return [np.isnan(probe.array)]
-    return [np.isnan(o) for o in evaluate(probe, specs, [(dtype, dtype)] * len(specs))]
+            probe = Operand(out, probe.xp, probe.kind, probe.is_numpy)
+        return [isnan(probe.array)]
+    return [isnan(o) for o in evaluate(probe, specs, [(dtype, dtype)] * len(specs))]
 
 
 def _NUMPY_XP():
@@ -130,6 +140,10 @@ def _NUMPY_XP():
 
 
 def _with_masks(results: list, masks: list) -> list:
+    if results and dispatch.chunked.is_dask(results[0]):
+        import dask.array as da
+
+        return [da.ma.masked_array(r, mask=m) for r, m in zip(results, masks)]
     return [np.ma.MaskedArray(r, mask=m) for r, m in zip(results, masks)]
 
 

@@ -211,6 +211,68 @@ def test_no_more_tasks_than_dask_gradient(shape, chunks):
     assert ours <= theirs
 
 
+def test_all_axes_share_one_halo_exchange():
+    # One faces task per chunk for all the axes, one task per chunk and axis:
+    # smaller than an exchange per axis (a derivative call each), while each
+    # component still computes only its own derivative tasks.
+    f = da.random.default_rng(0).random((16, 12, 8), chunks=(4, 4, 4))
+    shared = gradkit.gradient(f)
+    alone = [gradkit.derivative(f, 1, axis=a) for a in range(3)]
+    assert _own_tasks(shared, f) == 4 * f.npartitions  # 4 * 48 = 192
+    assert _own_tasks(shared, f) < _own_tasks(alone, f) == 2 * 3 * f.npartitions
+    with Tasks() as tasks:
+        value = _sync(shared[1])
+    ran = {k[0].rsplit("-", 1)[0] if isinstance(k, tuple) else k for k in tasks.keys}
+    assert shared[0].name not in {k[0] for k in tasks.keys if isinstance(k, tuple)}
+    assert shared[2].name not in {k[0] for k in tasks.keys if isinstance(k, tuple)}
+    assert "gradkit-faces" in ran
+    np.testing.assert_array_equal(value, gradkit.gradient(_sync(f))[1], strict=True)
+
+
+@pytest.mark.parametrize("chunks, serial", [((4, 4), True), ((12, 10), False)], ids=["blocks", "one-block"])
+def test_blocks_run_the_compiled_kernel_serially(chunks, serial, monkeypatch):
+    # Dask runs one block per thread: a block's compiled kernel stays on it
+    # (nested threads only compete); a single block keeps the kernel's threads.
+    seen = []
+    original = dispatch.apply
+
+    def spy(*args, **kw):
+        seen.append(kw.get("serial", False))
+        return original(*args, **kw)
+
+    monkeypatch.setattr(dispatch, "apply", spy)
+    x = np.random.default_rng(2).random((12, 10))
+    for got, want in zip(gradkit.gradient(da.from_array(x, chunks=chunks)), gradkit.gradient(x)):
+        seen.clear()
+        np.testing.assert_array_equal(_sync(got), want, strict=True)
+        assert seen and set(seen) == {serial}
+
+
+@pytest.mark.parametrize("call", [
+    lambda f: gradkit.gradient(f, edge_order=2),
+    lambda f: gradkit.gradient(f, accuracy=4, boundary="periodic"),
+    lambda f: gradkit.derivative(f, 2, axis=2, accuracy=6),
+    lambda f: gradkit.derivative(f, 1, axis=2, spacing=np.cumsum(np.arange(1.0, 10)) ** 1.2, accuracy=4),
+], ids=["edge2", "periodic", "innermost-wide", "innermost-coords"])
+@pytest.mark.parametrize("layout", ["contiguous", "strided-view", "fortran"])
+def test_blocks_of_any_layout_give_the_same_bits(call, layout):
+    # da.from_array hands out strided views of the NumPy array (gathered
+    # once for all axes), Fortran blocks are handled by transposing; the
+    # innermost axis's strips run as rows. All give in-memory gradkit's bits.
+    x = np.random.default_rng(9).standard_normal((11, 10, 9)).astype(np.float32)
+    if layout == "fortran":
+        x = np.asfortranarray(x)
+    f = da.from_array(x, chunks=(4, 5, 4))
+    if layout == "contiguous":
+        f = f.map_blocks(np.ascontiguousarray)
+    for got, want in zip(_tuple(call(f)), _tuple(call(x))):
+        np.testing.assert_array_equal(_sync(got), want, strict=True)
+
+
+def _tuple(x):
+    return x if isinstance(x, tuple) else (x,)
+
+
 def test_explain_reads_only_the_chunks_of_the_stencil():
     f = np.random.default_rng(5).random((60, 8))
     read = set()

@@ -144,7 +144,9 @@ def _block(block, own, before, after, coords, *, where):
         tail = tail[_along(tail, axis, tail.shape[axis] - left, tail.shape[axis])]
     if head is not None and head.shape[axis] != right:
         head = head[_along(head, axis, 0, right)]
-    return _derivative(block, tail, head, coords, where[:8])
+    out = _derivative(block, tail, head, coords, where[:8])
+    cast = where[10]
+    return out if cast is None or out.dtype == cast else out.astype(cast)
 
 
 def _derivative(block, tail, head, coords, where):
@@ -257,7 +259,7 @@ def apply_plan(f: Any, plan: AxisPlan, axis: int, real_dtype: Any, step: Any = N
     return apply_plans(f, [(plan, axis, step)], real_dtype)[0]
 
 
-def apply_plans(f: Any, jobs: list, real_dtype: Any) -> list:
+def apply_plans(f: Any, jobs: list, real_dtype: Any, cast: Any = None) -> list:
     """Differentiate the Dask array ``f`` with each ``(plan, axis, step)``
     of ``jobs``, lazily, sharing one halo exchange: one task per chunk
     copies the faces its neighbours read along every axis of ``jobs``
@@ -268,13 +270,15 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any) -> list:
     Chunks shorter than a job's reach along its axis are merged
     (:func:`merged_chunks`); when any are, each job gets its own exchange
     on its own rechunked input, so that a result's chunks change only along
-    its own axis.
+    its own axis. ``cast`` (a NumPy dtype) stores each block's result in
+    that dtype (``real_dtype=None``: the blocks' own arithmetic decides the
+    dtype it computes in); otherwise the results have ``f``'s dtype.
     """
     depths = {}
     for plan, axis, _ in jobs:
         depths[axis] = max(depths.get(axis, 0), stencils.reach(plan))
     if len(jobs) > 1 and any(merged_chunks(f.chunks[a], d) != f.chunks[a] for a, d in depths.items()):
-        return [apply_plans(f, [job], real_dtype)[0] for job in jobs]
+        return [apply_plans(f, [job], real_dtype, cast)[0] for job in jobs]
     import dask.array as da
     from dask.base import tokenize
     from dask.highlevelgraph import HighLevelGraph
@@ -332,7 +336,7 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any) -> list:
             dsk[(faces_name, *idx)] = (_faces, (f.name, *idx), pieces, gather)
     results = []
     for number, ((plan, axis, step), bounds) in enumerate(zip(jobs, layouts)):
-        token = tokenize(f.name, f.chunks, str(real_dtype), described[number], faces_name if dsk else None)
+        token = tokenize(f.name, f.chunks, str(real_dtype), str(cast), described[number], faces_name if dsk else None)
         name = f"gradkit-derivative-{token}"
         coords_name = f"gradkit-coords-{token}"
         settings = _settings(plan)
@@ -352,7 +356,7 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any) -> list:
             if right:
                 after = (faces_name, *idx[:axis], (k + 1) % count, *idx[axis + 1 :])
             task = functools.partial(
-                _block, where=(axis, plan.n, first, stop, settings, real_dtype, step, serial, left, right),
+                _block, where=(axis, plan.n, first, stop, settings, real_dtype, step, serial, left, right, cast),
             )
             own = (faces_name, *idx) if gather else None
             layer[(name, *idx)] = (
@@ -366,7 +370,8 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any) -> list:
             below = below | {faces_name}
         layers[name], dependencies[name] = layer, below
         graph = HighLevelGraph(layers, dependencies)
-        results.append(da.Array(graph, name, chunks=f.chunks, meta=f._meta))
+        meta = f._meta if cast is None else f._meta.astype(cast)
+        results.append(da.Array(graph, name, chunks=f.chunks, meta=meta))
     return results
 
 
