@@ -192,6 +192,10 @@ def test_masked_dask_follows_numpys_mask_rule_bit_for_bit(case):
     if data.ndim == 2:
         _same_masked(gradkit.derivative(lazy, (1, 1), axis=(0, 1), **kw),
                      gradkit.derivative(eager, (1, 1), axis=(0, 1), **kw))
+        _same_masked(gradkit.laplacian(lazy), gradkit.laplacian(eager))
+    if not kw:  # error estimates, masked like the values
+        for got, want in zip(gradkit.gradient(lazy, error=True)[1], gradkit.gradient(eager, error=True)[1]):
+            _same_masked(got, want)
 
 
 @pytest.mark.parametrize("chunks", [(4, 3), (1, 1), (12, 10)], ids=["uneven", "ones", "single"])
