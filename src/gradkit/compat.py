@@ -461,7 +461,9 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
     does), timedelta stays timedelta; coordinates are used in their own
     dtype (float32 coordinates give float32 weights; complex coordinates
     give numpy's warning and real part); ``np.ma.MaskedArray`` and other
-    subclasses are kept.
+    subclasses are kept. A Dask array gives lazy Dask arrays with the same
+    bits (see docs/dask.md; masked and datetime Dask arrays, and
+    coordinates other than float64 ones with float64 data, are refused).
 
     Differences, all deliberate: ``edge_order`` must be a positive integer
     (numpy silently uses 2 for 0, -1 or 1.5) and may exceed 2; zero, NaN and

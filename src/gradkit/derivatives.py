@@ -421,6 +421,9 @@ def _difference(op: Operand, value: Any, finer: Any) -> Any:
     """|value - finer|, the error estimate (masked like the value)."""
     if isinstance(value, np.ma.MaskedArray):
         return np.ma.abs(value - finer)
+    if dispatch.chunked.is_dask(value) and isinstance(value._meta, np.ma.MaskedArray):
+        # np.ma's abs block by block: the same data under the mask as for NumPy input
+        return (value - finer).map_blocks(np.ma.abs, dtype=np.abs(np.empty(0, value.dtype)).dtype)
     return op.xp.abs(value - finer)
 
 

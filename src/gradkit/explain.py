@@ -997,7 +997,12 @@ class _Line:
     ) -> None:
         self.axis = spec.axis
         #: which samples of the line are masked (None: none are)
-        self.mask = None if mask is None else np.asarray(mask[prefix], dtype=bool)
+        if mask is not None and chunked.is_dask(mask):
+            mask = _needed_samples(mask[prefix], spec, point)  # the line's, where the explanation reads it
+            prefix_mask = mask if mask.any() else None
+            self.mask = None if prefix_mask is None else prefix_mask.astype(bool)
+        else:
+            self.mask = None if mask is None else np.asarray(mask[prefix], dtype=bool)
         self.ndim = ndim
         self.prefix = prefix  # the full index with slice(None) at axis
         line = op.array[prefix]
@@ -1408,7 +1413,13 @@ def _is_jax_tracer(value: Any) -> bool:
 
 
 def _split_mask(f: Any) -> tuple[Any, np.ndarray | None]:
-    """A masked array's data and its mask (None when nothing is masked)."""
+    """A masked array's data and its mask (None when nothing is masked); a
+    Dask array of np.ma blocks gives both lazily (the explanation computes
+    only the samples of the mask it reads)."""
+    if chunked.is_dask(f) and isinstance(getattr(f, "_meta", None), np.ma.MaskedArray):
+        import dask.array as da
+
+        return da.ma.getdata(f), da.ma.getmaskarray(f)
     if not np.ma.isMaskedArray(f):
         return f, None
     mask = np.ma.getmask(f)

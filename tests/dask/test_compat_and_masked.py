@@ -192,6 +192,10 @@ def test_masked_dask_follows_numpys_mask_rule_bit_for_bit(case):
     if data.ndim == 2:
         _same_masked(gradkit.derivative(lazy, (1, 1), axis=(0, 1), **kw),
                      gradkit.derivative(eager, (1, 1), axis=(0, 1), **kw))
+        _same_masked(gradkit.laplacian(lazy), gradkit.laplacian(eager))
+    if not kw:  # error estimates, masked like the values
+        for got, want in zip(gradkit.gradient(lazy, error=True)[1], gradkit.gradient(eager, error=True)[1]):
+            _same_masked(got, want)
 
 
 @pytest.mark.parametrize("chunks", [(4, 3), (1, 1), (12, 10)], ids=["uneven", "ones", "single"])
@@ -227,3 +231,22 @@ def test_masked_dask_stays_lazy():
         assert isinstance(r, da.Array) and isinstance(r._meta, np.ma.MaskedArray)
         with pytest.raises(AssertionError, match="the data were computed"):
             _sync(r)
+
+
+def test_explain_on_masked_dask_reads_the_mask_it_needs_only():
+    x = np.random.default_rng(4).random((40, 6))
+    m = np.zeros((40, 6), bool)
+    m[5, 2] = m[30, 2] = True
+
+    def far(block, block_info=None):
+        if block_info[0]["chunk-location"][0] >= 2:  # rows 20 and on: never read for rows 6-12
+            raise AssertionError("a chunk the stencil does not read was computed")
+        return block
+
+    data = da.from_array(x, chunks=(10, 6)).map_blocks(far, dtype=float)
+    mask = da.from_array(m, chunks=(10, 6)).map_blocks(far, dtype=bool)
+    lazy = da.ma.masked_array(data, mask=mask)
+    eager = np.ma.MaskedArray(x, mask=m)
+    for index in [(6, 2), (4, 2), (12, 2), (0, 0)]:
+        assert str(gradkit.explain(lazy, index, axis=0)) == str(gradkit.explain(eager, index, axis=0))
+    assert "masked" in str(gradkit.explain(lazy, (6, 2), axis=0))

@@ -2,15 +2,18 @@
 
 Each chunk is differentiated with a halo of the plan's reach (the largest
 offset any stencil uses) along the differentiated axis and nothing along the
-others: its task reads the chunk itself, the last ``reach`` samples of the
-chunk before it and the first ``reach`` of the chunk after it (two small
-copying tasks; none at a one-sided global edge, the other end's on a periodic
-axis). This is ``dask.array.map_overlap``'s halo exchange, built directly:
-the chunk is then differentiated in place, into its output, and only the few
-points near a neighbour are computed from two small strips of halo and chunk
-samples, so no task copies a whole chunk to pad it (a chunk too short for
-strips, or whose lines along the axis are the innermost ones, is padded whole
-instead).
+others: its task reads the chunk itself and the faces of its neighbours, the
+last ``reach`` samples of the chunk before it and the first ``reach`` of the
+chunk after it (none at a one-sided global edge, the other end's on a
+periodic axis). This is ``dask.array.map_overlap``'s halo exchange, built
+directly: one small task per chunk copies the faces its neighbours read,
+along every differentiated axis at once (:func:`apply_plans`: a gradient
+over several axes shares one exchange), and the chunk is then
+differentiated in place, into its output; only the few points near a
+neighbour are computed from two small strips of face and chunk samples
+(moved to rows where the axis is innermost in memory), so no task copies a
+whole chunk to pad it (a chunk too short for strips is padded whole).
+Blocks run the compiled kernel on Dask's thread (``serial``).
 
 Every piece is differentiated by the other kernels through the dispatcher
 (compiled for NumPy blocks, generic for CuPy and other blocks), with the
