@@ -24,12 +24,22 @@ from .stencils import AxisPlan, StencilBlock, coordinates_digest
 __all__ = ["savgol_plan", "least_squares_weights"]
 
 
+#: Rows of windows solved together: bounds the temporaries of
+#: :func:`least_squares_weights` to a few megabytes whatever the axis length.
+_ROWS_PER_CHUNK_ELEMENTS = 1 << 19
+
+
 def least_squares_weights(positions: np.ndarray, degree: int, order: int) -> np.ndarray:
     """Weights of the ``order``-th derivative at 0 of the least-squares
     polynomial of ``degree`` through samples at ``positions``.
 
     ``positions`` has shape ``(..., m)`` (a stack of windows); the result has
-    the same shape. Positions are scaled to [-1, 1] before the fit.
+    the same shape. Positions are scaled to [-1, 1] and the fit is solved by
+    the normal equations in the Legendre basis, whose Gram matrix is close to
+    diagonal on any window without tight clusters; a row whose solution does
+    not reproduce the basis derivatives to 1e-9 (an ill-conditioned window)
+    is recomputed from the pseudo-inverse of its Vandermonde matrix. Stacks
+    are solved in chunks, so the temporaries stay a few megabytes.
 
     Examples
     --------
@@ -39,12 +49,35 @@ def least_squares_weights(positions: np.ndarray, degree: int, order: int) -> np.
     array([-3., 12., 17., 12., -3.])
     """
     t = np.asarray(positions, dtype=np.float64)
-    scale = np.max(np.abs(t), axis=-1, keepdims=True)
-    scale = np.where(scale > 0, scale, 1.0)
-    u = t / scale
-    vander = u[..., :, None] ** np.arange(degree + 1)  # (..., m, degree + 1)
-    pinv = np.linalg.pinv(vander)  # (..., degree + 1, m)
-    return pinv[..., order, :] * (math.factorial(order) / scale**order)
+    shape = t.shape
+    m = shape[-1]
+    rows = t.reshape(-1, m)
+    out = np.empty_like(rows)
+    # The order-th derivative at 0 of each Legendre polynomial P_0 .. P_degree.
+    leg = np.polynomial.legendre
+    at_zero = np.array([leg.Legendre.basis(j).deriv(order)(0.0) for j in range(degree + 1)])
+    step = max(1, _ROWS_PER_CHUNK_ELEMENTS // max(m * (degree + 1), 1))
+    for lo in range(0, rows.shape[0], step):
+        chunk = rows[lo : lo + step]
+        scale = np.max(np.abs(chunk), axis=-1, keepdims=True)
+        scale = np.where(scale > 0, scale, 1.0)
+        basis = leg.legvander(chunk / scale, degree)  # (k, m, degree + 1)
+        basis_t = np.swapaxes(basis, -1, -2)
+        gram = basis_t @ basis
+        with np.errstate(all="ignore"):
+            try:
+                coef = np.linalg.solve(gram, np.broadcast_to(at_zero, gram.shape[:-1])[..., None])[..., 0]
+            except np.linalg.LinAlgError:  # a singular window somewhere in the chunk
+                coef = np.full(gram.shape[:-1], np.nan)
+            w = (basis @ coef[..., None])[..., 0]
+            # The weights must reproduce every basis derivative exactly.
+            residual = (basis_t @ w[..., None])[..., 0] - at_zero
+            bad = ~(np.max(np.abs(residual), axis=-1) <= 1e-9 * max(1.0, float(np.max(np.abs(at_zero)))))
+        if bad.any():
+            vander = (chunk[bad] / scale[bad])[..., :, None] ** np.arange(degree + 1)
+            w[bad] = np.linalg.pinv(vander)[..., order, :] * math.factorial(order)
+        out[lo : lo + step] = w / scale**order
+    return out.reshape(shape)
 
 
 def exact_weights(offsets: tuple[int, ...], degree: int, order: int) -> np.ndarray:
@@ -161,7 +194,11 @@ def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, period
     return AxisPlan(n, order, degree, degree, "one-sided", None, x, None, tuple(blocks))
 
 
+#: Coordinate plans (one weight row per point) kept for reuse, oldest
+#: dropped first, at most this many bytes of weights in all.
+_CACHE_BYTES = 64 << 20
 _COORD_PLANS: dict = {}
+_COORD_PLANS_BYTES: dict = {}
 
 
 def savgol_plan(
@@ -182,7 +219,9 @@ def savgol_plan(
     Weights are for a unit step on a uniform grid (the kernels divide by
     ``step**order``) and in coordinate units with ``coords``. Uniform plans
     are cached; coordinate plans keep one weight row per point (``window``
-    floats each) and are cached by the coordinates' digest.
+    floats each) and are cached by the coordinates' digest while they take
+    at most 16 MiB (64 MiB of such plans in all): a longer axis rebuilds its
+    plan on each call rather than keeping gigabytes alive.
 
     Examples
     --------
@@ -199,9 +238,13 @@ def savgol_plan(
     key = (coordinates_digest(coords), n, order, degree, window, periodic, period)
     plan = _COORD_PLANS.get(key)
     if plan is None:
-        if len(_COORD_PLANS) >= 8:
-            _COORD_PLANS.clear()
-        plan = _COORD_PLANS[key] = _coordinate_plan(coords, order, degree, window, periodic, period)
+        plan = _coordinate_plan(coords, order, degree, window, periodic, period)
+        size = n * window * 8
+        if size <= _CACHE_BYTES // 4:  # a large plan is rebuilt rather than kept alive
+            while _COORD_PLANS and sum(_COORD_PLANS_BYTES.values()) + size > _CACHE_BYTES:
+                oldest = next(iter(_COORD_PLANS))
+                del _COORD_PLANS[oldest], _COORD_PLANS_BYTES[oldest]
+            _COORD_PLANS[key], _COORD_PLANS_BYTES[key] = plan, size
     return plan
 
 
