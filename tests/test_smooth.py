@@ -122,9 +122,11 @@ def test_automatic_savgol_reduces_noise(name, noise, uniform):
     plain = _rmse(gradkit.gradient(f, spacing=(spacing,) if not uniform else spacing)[0], true)
     best = _best_savgol(f, t, true, uniform)
     assert auto * 5 <= plain, (auto, plain)
-    # The issue's target is 1.5x; GCV (which targets the values) reaches
-    # 0.9-2.5x in 13 of these 16 cases, at most 3.9x (bump, 10 % noise):
-    # measured, the target not met.
+    # The issue's target is 1.5x. Measured on these 16 cases: 0.99-3.54x,
+    # 10 of 16 within 1.6x; over 4 noise draws of each (64 cases) median
+    # 1.28x, geometric mean 1.45x, 41 of 64 within 1.5x, at most 7.0x: a
+    # single realisation's risk estimate (or the oracle's luck) varies that
+    # much. See docs/noisy.md.
     assert auto <= 4.5 * best, (auto, best)
 
 
@@ -305,3 +307,41 @@ def test_least_squares_weights_on_clustered_windows_match_the_pseudo_inverse():
             vander = ti[:, None] ** np.arange(degree + 1)
             ref = np.linalg.pinv(vander)[order] * math.factorial(order)
             np.testing.assert_allclose(row, ref, rtol=1e-6, atol=1e-6 * np.max(np.abs(ref)))
+
+
+def test_automatic_window_for_a_given_degree_and_the_report():
+    rng = np.random.default_rng(8)
+    t = np.linspace(0, 3, 301)
+    f = np.sin(2 * t) + 0.05 * rng.standard_normal(301)
+    for degree in (2, 5):
+        r = gradkit.smooth_derivative(f, spacing=t[1] - t[0], degree=degree, full_output=True)
+        assert r.params["degree"] == degree and r.chosen == ("window",) and r.rule
+        again = gradkit.smooth_derivative(f, spacing=t[1] - t[0], **r.params)
+        np.testing.assert_array_equal(r.derivative, again)
+    r = gradkit.smooth_derivative(f, spacing=t[1] - t[0], full_output=True)
+    assert r.chosen == ("window", "degree")
+    with pytest.raises(ValueError, match="order=3 is higher than degree=2"):
+        gradkit.smooth_derivative(f, 3, degree=2)
+
+
+def test_automatic_savgol_on_a_long_series_is_judged_on_blocks():
+    """Beyond 8,000 samples the choice is made on 4 blocks of 2,000; the
+    chosen derivative still beats gradient by far and lands near the best
+    window up to the widest candidate (201 samples) of a search that knows
+    the truth; when the widest wins, the rule says so."""
+    from gradkit import smooth
+
+    rng = np.random.default_rng(9)
+    n = 10_000
+    t = np.sort(rng.uniform(0, 10, n))
+    f = np.sin(t) + 0.05 * rng.standard_normal(n)
+    true = np.cos(t)
+    r = gradkit.smooth_derivative(f, spacing=t, full_output=True)
+    assert n > smooth.AUTO_BLOCK * smooth.AUTO_BLOCKS
+    auto = _rmse(r.derivative, true)
+    assert auto * 50 <= _rmse(gradkit.gradient(f, spacing=(t,))[0], true)
+    best = min(_rmse(gradkit.smooth_derivative(f, spacing=t, window=w, degree=r.params["degree"]), true)
+               for w in (51, 101, 151, 201))
+    assert auto <= 1.5 * best, (auto, best, r.params)
+    if r.params["window"] == smooth.WIDEST_AUTO_WINDOW:
+        assert "widest" in r.rule

@@ -82,7 +82,7 @@ def least_squares_weights(positions: np.ndarray, degree: int, order: int) -> np.
 
 def exact_weights(offsets: tuple[int, ...], degree: int, order: int) -> np.ndarray:
     """:func:`least_squares_weights` for integer offsets (a uniform grid with a
-    unit step), computed exactly in rationals and rounded once.
+    unit step), computed exactly (integer arithmetic) and rounded once.
 
     Examples
     --------
@@ -90,26 +90,48 @@ def exact_weights(offsets: tuple[int, ...], degree: int, order: int) -> np.ndarr
     >>> (exact_weights((-2, -1, 0, 1, 2), 2, 1) * 10).tolist()
     [-2.0, -1.0, 0.0, 1.0, 2.0]
     """
-    from fractions import Fraction
+    return np.array(_exact_row(tuple(int(k) for k in offsets), degree, order))
 
+
+@functools.lru_cache(maxsize=4096)
+def _exact_row(offsets: tuple[int, ...], degree: int, order: int) -> tuple[float, ...]:
+    # Edge windows of a given width repeat for every axis length: cached.
     p = degree + 1
-    gram = [[Fraction(sum(k ** (a + b) for k in offsets)) for b in range(p)] for a in range(p)]
-    # Solve gram @ c = e_order exactly (Gauss-Jordan): c is row ``order`` of gram^-1 (symmetric).
-    rhs = [Fraction(int(a == order)) for a in range(p)]
-    for col in range(p):
-        pivot = next(r for r in range(col, p) if gram[r][col] != 0)
-        gram[col], gram[pivot] = gram[pivot], gram[col]
-        rhs[col], rhs[pivot] = rhs[pivot], rhs[col]
-        inv = 1 / gram[col][col]
-        gram[col] = [v * inv for v in gram[col]]
-        rhs[col] *= inv
-        for r in range(p):
-            if r != col and gram[r][col] != 0:
-                factor = gram[r][col]
-                gram[r] = [a - factor * b for a, b in zip(gram[r], gram[col])]
-                rhs[r] -= factor * rhs[col]
+    gram = [[sum(k ** (a + b) for k in offsets) for b in range(p)] for a in range(p)]
+    # The fit's coefficients solve gram @ c = e_order; by Cramer's rule
+    # c_a = det(gram with column a replaced by e_order) / det(gram), all in
+    # integers (fraction-free elimination), so each weight is one integer
+    # ratio, which Python's int / int rounds correctly.
+    det = _integer_det(gram)
+    if det == 0:
+        raise ValueError(f"exact_weights: offsets {offsets} cannot fit a polynomial of degree {degree}")
+    numerators = []
+    for a in range(p):
+        replaced = [row[:a] + [int(r == order)] + row[a + 1 :] for r, row in enumerate(gram)]
+        numerators.append(_integer_det(replaced))
     scale = math.factorial(order)
-    return np.array([float(scale * sum(c * k**a for a, c in enumerate(rhs))) for k in offsets])
+    return tuple(scale * sum(c * k**a for a, c in enumerate(numerators)) / det for k in offsets)
+
+
+def _integer_det(matrix: list[list[int]]) -> int:
+    """Determinant of a square integer matrix, exactly (Bareiss' fraction-free
+    elimination: every division is exact)."""
+    m = [list(row) for row in matrix]
+    n, sign, previous = len(m), 1, 1
+    for k in range(n - 1):
+        if m[k][k] == 0:
+            swap = next((r for r in range(k + 1, n) if m[r][k] != 0), None)
+            if swap is None:
+                return 0
+            m[k], m[swap], sign = m[swap], m[k], -sign
+        pivot = m[k][k]
+        for i in range(k + 1, n):
+            mik = m[i][k]
+            row_i, row_k = m[i], m[k]
+            for j in range(k + 1, n):
+                row_i[j] = (row_i[j] * pivot - mik * row_k[j]) // previous
+        previous = pivot
+    return sign * m[-1][-1]
 
 
 def _check(n: int, order: int, degree: int, window: int, func: str) -> None:
@@ -125,6 +147,11 @@ def _check(n: int, order: int, degree: int, window: int, func: str) -> None:
             f"{func}: degree={degree} needs a window of at least {degree + 1} samples (a least-squares fit "
             f"of degree d needs d + 1 points), got window={window}"
         )
+    check_order(order, degree, func)
+
+
+def check_order(order: int, degree: int, func: str) -> None:
+    """Refuse a derivative order above the fitted polynomial's degree."""
     if order > degree:
         raise ValueError(
             f"{func}: order={order} is higher than degree={degree}: the {order}-th derivative of a polynomial "
@@ -136,7 +163,7 @@ def _check(n: int, order: int, degree: int, window: int, func: str) -> None:
 _EXACT_UP_TO = 41
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=512)
 def _uniform_plan(n: int, order: int, degree: int, window: int, periodic: bool, step: float) -> AxisPlan:
     r = window // 2
     centred = tuple(range(-r, window - r))
@@ -185,7 +212,7 @@ def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, period
     for i in range(n):
         if lo <= i < hi:
             continue
-        offs = tuple(int(v) for v in idx[i] - i)
+        offs = tuple((idx[i] - i).tolist())
         blocks.append(StencilBlock(i, i + 1, offs, w[i], "off-centre", edge=True))
     if hi > lo:
         blocks.append(StencilBlock(lo, hi, tuple(int(o) for o in centred), np.ascontiguousarray(w[lo:hi].T),
