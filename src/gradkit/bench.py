@@ -357,6 +357,9 @@ def run(quick: bool = False) -> dict:
     from . import bench_operators
 
     operators = bench_operators.rows(quick)
+    from . import bench_noisy
+
+    noisy = bench_noisy.rows(quick)
     startup = _startup_rows()
     for row in startup:
         print(f"{row['case']:<55} {row['gradkit_s'] * 1e3:9.1f} ms", flush=True)
@@ -369,6 +372,7 @@ def run(quick: bool = False) -> dict:
         "cases": results,
         "dask": chunked,
         "operators": operators,
+        "noisy": noisy,
         "startup": startup,
     }
 
@@ -428,6 +432,9 @@ def to_markdown(report: dict) -> str:
     from . import bench_operators
 
     lines += bench_operators.markdown(report.get("operators", []))
+    from . import bench_noisy
+
+    lines += bench_noisy.markdown(report.get("noisy", []))
     lines.append("")
     lines.append("| start-up | time |")
     lines.append("|---|---|")
