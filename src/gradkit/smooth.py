@@ -375,6 +375,12 @@ def _savgol(op, spec, order, params, dtypes, func):
     chosen: tuple = ()
     rule = ""
     if window is None:
+        if not op.is_numpy:
+            raise TypeError(
+                f"{func}: choosing the window from the data needs a NumPy array; pass window= and degree= "
+                f"(savgol then runs on {type(op.array).__module__.split('.')[0]} arrays as they are), "
+                f"or convert f first (e.g. np.asarray)"
+            )
         data = _finite_host(op, func)
         line = np.moveaxis(data, spec.axis, -1).reshape(-1, spec.n)
         lead = line[0] if line.shape[0] == 1 else line[int(np.argmax(line.std(axis=1)))]

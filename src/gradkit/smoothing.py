@@ -189,7 +189,7 @@ def _uniform_plan(n: int, order: int, degree: int, window: int, periodic: bool, 
             blocks.append(StencilBlock(lo, hi, centred, inner, "central"))
         blocks.sort(key=lambda b: b.start)
     return AxisPlan(n, order, degree, degree, "periodic" if periodic else "one-sided", step, None, None,
-                    tuple(blocks))
+                    tuple(blocks), given_rows=True)
 
 
 def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, periodic: bool,
@@ -203,7 +203,7 @@ def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, period
         pos = x[j] + q * period - x[:, None]
         w = least_squares_weights(pos, degree, order)  # (n, m)
         blocks = [StencilBlock(0, n, tuple(int(o) for o in centred), np.ascontiguousarray(w.T), "periodic")]
-        return AxisPlan(n, order, degree, degree, "periodic", None, x, period, tuple(blocks))
+        return AxisPlan(n, order, degree, degree, "periodic", None, x, period, tuple(blocks), given_rows=True)
     starts = np.clip(points - r, 0, n - window)
     idx = starts[:, None] + np.arange(window)[None, :]
     w = least_squares_weights(x[idx] - x[:, None], degree, order)  # (n, m)
@@ -218,7 +218,7 @@ def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, period
         blocks.append(StencilBlock(lo, hi, tuple(int(o) for o in centred), np.ascontiguousarray(w[lo:hi].T),
                                    "central"))
     blocks.sort(key=lambda b: b.start)
-    return AxisPlan(n, order, degree, degree, "one-sided", None, x, None, tuple(blocks))
+    return AxisPlan(n, order, degree, degree, "one-sided", None, x, None, tuple(blocks), given_rows=True)
 
 
 #: Coordinate plans (one weight row per point) kept for reuse, oldest

@@ -419,6 +419,9 @@ class AxisPlan:
     #: times ``1/unit``) and every weighted sum is divided by ``unit`` once per
     #: derivative order (see ``gradkit._args._unit_exponent``); None normally.
     unit: float | None = None
+    #: The rows are the plan's own (a Savitzky–Golay fit), not rebuilt from
+    #: the settings above: a chunk takes its rows with :func:`plan_rows`.
+    given_rows: bool = False
 
     @property
     def periodic(self) -> bool:
@@ -1156,3 +1159,48 @@ def slice_plan(
         blocks.append(StencilBlock(left + count, m, (0,), halo, HALO))
     step = None if coords is not None else step
     return AxisPlan(m, order, accuracy, edge_order, "one-sided", step, coords, None, tuple(blocks), recipe, unit)
+
+
+def plan_rows(plan: AxisPlan, first: int, stop: int) -> tuple[StencilBlock, ...]:
+    """The blocks of ``plan``'s points ``first:stop``, numbered from 0: what
+    a chunk keeps of a plan whose rows are given (:attr:`AxisPlan.given_rows`)
+    rather than rebuilt from its settings by :func:`slice_plan`. Per-point
+    weights are copied, so a chunk holds only its own.
+
+    Examples
+    --------
+    >>> from gradkit.smoothing import savgol_plan
+    >>> from gradkit.stencils import plan_rows
+    >>> [(b.start, b.stop, b.offsets) for b in plan_rows(savgol_plan(9, 1, 2, 5, step=1.0), 1, 4)]
+    [(0, 1, (-1, 0, 1, 2, 3)), (1, 3, (-2, -1, 0, 1, 2))]
+    """
+    rows = []
+    for b in plan.blocks:
+        lo, hi = max(b.start, first), min(b.stop, stop)
+        if lo < hi:
+            w = b.weights if b.weights.ndim == 1 else np.ascontiguousarray(b.weights[:, lo - b.start : hi - b.start])
+            rows.append(StencilBlock(lo - first, hi - first, b.offsets, w, b.kind, edge=b.edge))
+    return tuple(rows)
+
+
+def cut_rows(
+    rows: tuple[StencilBlock, ...], first: int, a: int, b: int, left: int, right: int, *, order: int,
+    accuracy: int, edge_order: int, step: Any, recipe: str = "torch", unit: float | None = None,
+    coords: np.ndarray | None = None, **_: Any,
+) -> AxisPlan:
+    """What :func:`slice_plan` is for a plan with given rows: the rows of
+    points ``a:b`` of the axis, from a chunk's ``rows`` (:func:`plan_rows`
+    from point ``first``), as a plan over those points and ``left`` /
+    ``right`` neighbours (copied through, ``kind == "halo"``)."""
+    count = b - a
+    blocks = [StencilBlock(0, left, (0,), np.ones(1), HALO)] if left else []
+    for block in rows:
+        lo, hi = max(block.start, a - first), min(block.stop, b - first)
+        if lo < hi:
+            w = block.weights if block.weights.ndim == 1 else block.weights[:, lo - block.start : hi - block.start]
+            shift = left - (a - first)
+            blocks.append(StencilBlock(lo + shift, hi + shift, block.offsets, w, block.kind, edge=block.edge))
+    if right:
+        blocks.append(StencilBlock(left + count, left + count + right, (0,), np.ones(1), HALO))
+    return AxisPlan(left + count + right, order, accuracy, edge_order, "one-sided",
+                    None if coords is not None else step, coords, None, tuple(blocks), recipe, unit)

@@ -132,12 +132,21 @@ def _along(block, axis: int, start: int, stop: int):
     return tuple(index)
 
 
-def _block(block, own, before, after, coords, *, where):
+class _Rows:
+    """A chunk's rows of a plan with given rows (:func:`gradkit.stencils.plan_rows`),
+    kept whole as one value of the graph."""
+
+    def __init__(self, rows: tuple):
+        self.rows = rows
+
+
+def _block(block, own, before, after, coords, rows=None, *, where):
     """One task: the derivative of one chunk along ``where[0]``, from the
     chunk and the halo faces of the chunks before and after it along that
     axis (:func:`_faces`; ``None`` where there is no neighbour); ``own``
     the chunk's own faces (None when they are not read), which may hold a
-    contiguous copy of the chunk."""
+    contiguous copy of the chunk; ``rows`` the chunk's rows of a plan with
+    given rows (:class:`_Rows`), None for plans rebuilt from their settings."""
     if own is not None and "block" in own:
         block = own["block"]
     axis, left, right = where[0], where[8], where[9]
@@ -147,12 +156,12 @@ def _block(block, own, before, after, coords, *, where):
         tail = tail[_along(tail, axis, tail.shape[axis] - left, tail.shape[axis])]
     if head is not None and head.shape[axis] != right:
         head = head[_along(head, axis, 0, right)]
-    out = _derivative(block, tail, head, coords, where[:8])
+    out = _derivative(block, tail, head, coords, where[:8], None if rows is None else rows.rows)
     cast = where[10]
     return out if cast is None or out.dtype == cast else out.astype(cast)
 
 
-def _derivative(block, tail, head, coords, where):
+def _derivative(block, tail, head, coords, where, rows=None):
     """The derivative of one chunk, from the chunk, the last samples of the
     chunk before it (``tail``) and the first of the chunk after it
     (``head``), ``None`` where there is no neighbour.
@@ -178,7 +187,9 @@ def _derivative(block, tail, head, coords, where):
     x = None if coords is None else np.reshape(coords, -1)
 
     def run(samples, a, b, lo, hi, xs, along=axis):
-        if xs is None:
+        if rows is not None:  # a plan with given rows: the chunk's own, cut to a:b
+            plan = stencils.cut_rows(rows, first, a, b, lo, hi, coords=xs, **settings)
+        elif xs is None:
             plan = _uniform_slice(n, a, b, lo, hi, tuple(sorted(settings.items())))
         else:
             plan = stencils.slice_plan(n, a, b, lo, hi, coords=xs, **settings)
@@ -299,9 +310,11 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any, cast: Any = None) -> list:
         settings = _settings(plan)
         coords = plan.coords
         digest = None if coords is None else stencils.coordinates_digest(coords)
+        rows = None if not plan.given_rows else tokenize(*[(b.start, b.stop, b.offsets, b.kind, b.weights)
+                                                             for b in plan.blocks])
         described.append((
             axis, plan.n, sorted(settings.items(), key=lambda kv: kv[0]), type(plan.step).__name__, digest,
-            plan.period, step, type(step).__name__,
+            plan.period, step, type(step).__name__, rows,
         ))
     # Per job: the bounds (first, stop, left, right) of each chunk along its axis.
     layouts = []
@@ -342,6 +355,7 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any, cast: Any = None) -> list:
         token = tokenize(f.name, f.chunks, str(real_dtype), str(cast), described[number], faces_name if dsk else None)
         name = f"gradkit-derivative-{token}"
         coords_name = f"gradkit-coords-{token}"
+        rows_name = f"gradkit-rows-{token}"
         settings = _settings(plan)
         count = len(bounds)
         chunks = f.chunks[axis]
@@ -350,6 +364,9 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any, cast: Any = None) -> list:
         if windows is not None:
             for k, w in enumerate(windows):
                 layer[(coords_name, k)] = w
+        if plan.given_rows:  # each chunk along the axis gets its own rows of the plan
+            for k, (first, stop, _, _) in enumerate(bounds):
+                layer[(rows_name, k)] = _Rows(stencils.plan_rows(plan, first, stop))
         for idx in np.ndindex(*f.numblocks):
             k = idx[axis]
             first, stop, left, right = bounds[k]
@@ -364,6 +381,7 @@ def apply_plans(f: Any, jobs: list, real_dtype: Any, cast: Any = None) -> list:
             own = (faces_name, *idx) if gather else None
             layer[(name, *idx)] = (
                 task, (f.name, *idx), own, before, after, None if windows is None else (coords_name, k),
+                (rows_name, k) if plan.given_rows else None,
             )
         base = f.__dask_graph__()
         layers, dependencies = dict(base.layers), dict(base.dependencies)
