@@ -389,3 +389,21 @@ def test_automatic_savgol_on_dask_says_to_pass_the_window():
     da = pytest.importorskip("dask.array")
     with pytest.raises(TypeError, match="pass window= and degree="):
         gradkit.smooth_derivative(da.ones(20, chunks=5))
+
+
+def test_explain_savgol_on_dask_computes_only_the_chunks_near_the_point():
+    da = pytest.importorskip("dask.array")
+    x = np.linspace(0, 3, 100)
+    f = np.sin(x) + 0.01 * np.cos(40 * x)
+    computed = []
+
+    def load(block, block_info=None):
+        computed.append(block_info[0]["chunk-location"][0])
+        return block
+
+    lazy = da.from_array(f, chunks=10).map_blocks(load, dtype=f.dtype)
+    e = gradkit.explain_savgol(lazy, 95, spacing=x, window=7, degree=2)
+    ref = gradkit.explain_savgol(f, 95, spacing=x, window=7, degree=2)
+    assert isinstance(e.result, float) and e.result == ref.result
+    np.testing.assert_array_equal(e.values, ref.values)
+    assert set(computed) <= {8, 9}, sorted(set(computed))

@@ -155,7 +155,7 @@ def explain_savgol(
     full = tuple(int(k) % s if -s <= k < s else _bad_index(func, k, s) for k, s in zip(full, op.shape))
     i = full[a]
     idx, w = plan.stencil(i)
-    line = np.asarray(_host(op.array[tuple(slice(None) if d == a else k for d, k in enumerate(full))]), np.float64)
+    through = op.array[tuple(slice(None) if d == a else k for d, k in enumerate(full))]
     x = _grid(spec)
     n = spec.n
     if plan.periodic:
@@ -163,15 +163,26 @@ def explain_savgol(
         pos = np.array([x[(i + o) % n] + ((i + o) // n) * (period if step is None else n * step) for o in block.offsets])
     else:
         pos = x[idx]
-    values = line[idx]
+    # Only the window's samples leave the array's library (a Dask array
+    # computes just these).
+    values = np.asarray(_host(_take(through, idx)), np.float64)
     fit = np.polynomial.Polynomial.fit(pos - x[i], values, degree, domain=[-1, 1], window=[-1, 1])
     # The kernel's own output at this point: the line through it, differentiated as smooth_derivative does.
-    through = op.array[tuple(slice(None) if d == a else k for d, k in enumerate(full))]
     result = smooth_derivative(through, order, spacing=spacing, window=window, degree=degree, boundary=boundary,
                                **({} if period is None else {"period": period}))[i]
-    value = result.item() if hasattr(result, "item") else result
+    # (on Dask, computing one point computes the chunks around it only)
+    value = _host(result).item() if hasattr(result, "compute") else (result.item() if hasattr(result, "item") else result)
     return SavgolExplanation(full[0] if op.ndim == 1 else full, order, degree, window, tuple(int(j) for j in idx),
                              pos, values, np.asarray(w), fit, value, float(x[i]))
+
+
+def _take(line: Any, idx: np.ndarray) -> Any:
+    """``line[idx]`` in the line's own library (torch, JAX, Dask index arrays as NumPy does)."""
+    if hasattr(line, "detach"):  # torch
+        import torch
+
+        return line[torch.as_tensor(idx, device=line.device)]
+    return line[np.asarray(idx)]
 
 
 def _host(a: Any) -> Any:
