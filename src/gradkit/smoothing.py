@@ -192,30 +192,57 @@ def _uniform_plan(n: int, order: int, degree: int, window: int, periodic: bool, 
                     tuple(blocks), given_rows=True)
 
 
+def _fit_rows(xe: np.ndarray, centres: np.ndarray, starts: np.ndarray, degree: int, order: int,
+              window: int) -> np.ndarray:
+    """Weights ``(window, len(centres))``: column ``k`` is the fit of the
+    samples at ``xe[starts[k] : starts[k] + window]`` around ``centres[k]``,
+    in the compiled kernel when available (:mod:`gradkit.kernels._lsq_jit`),
+    else by :func:`least_squares_weights`; rows the kernel flags as
+    ill-conditioned take the pseudo-inverse of :func:`least_squares_weights`."""
+    from .kernels import dispatch
+
+    def positions(which):
+        return xe[starts[which, None] + np.arange(window)[None, :]] - centres[which, None]
+
+    if not dispatch.compiled_available():
+        return np.ascontiguousarray(least_squares_weights(positions(slice(None)), degree, order).T)
+    from .kernels import _lsq_jit
+
+    leg = np.polynomial.legendre
+    at_zero = np.array([leg.Legendre.basis(j).deriv(order)(0.0) for j in range(degree + 1)])
+    out = np.empty((window, len(centres)))
+    bad = np.zeros(len(centres), np.bool_)
+    with np.errstate(all="ignore"):
+        _lsq_jit.savgol_weights(xe, centres, starts.astype(np.int64), degree, order, at_zero, out, bad)
+    if bad.any():
+        out[:, bad] = least_squares_weights(positions(bad), degree, order).T
+    return out
+
+
 def _coordinate_plan(x: np.ndarray, order: int, degree: int, window: int, periodic: bool,
                      period: float | None) -> AxisPlan:
     n = len(x)
     r = window // 2
-    centred = np.arange(-r, window - r)
+    centred = tuple(range(-r, window - r))
     points = np.arange(n)
     if periodic:
-        q, j = np.divmod(points[:, None] + centred[None, :], n)
-        pos = x[j] + q * period - x[:, None]
-        w = least_squares_weights(pos, degree, order)  # (n, m)
-        blocks = [StencilBlock(0, n, tuple(int(o) for o in centred), np.ascontiguousarray(w.T), "periodic")]
+        # The samples from index -r to n + window - r - 1, wrapped one period away.
+        q, j = np.divmod(np.arange(-r, n + window - r - 1), n)
+        w = _fit_rows(x[j] + q * period, x, points, degree, order, window)
+        blocks = [StencilBlock(0, n, centred, w, "periodic")]
         return AxisPlan(n, order, degree, degree, "periodic", None, x, period, tuple(blocks), given_rows=True)
     starts = np.clip(points - r, 0, n - window)
-    idx = starts[:, None] + np.arange(window)[None, :]
-    w = least_squares_weights(x[idx] - x[:, None], degree, order)  # (n, m)
-    blocks = []
     lo, hi = r, n - (window - r - 1)
-    for i in range(n):
-        if lo <= i < hi:
-            continue
-        offs = tuple((idx[i] - i).tolist())
-        blocks.append(StencilBlock(i, i + 1, offs, w[i], "off-centre", edge=True))
+    edge = np.r_[0 : min(lo, n), max(hi, lo) : n]
+    blocks = []
+    if len(edge):
+        w = _fit_rows(x, x[edge], starts[edge], degree, order, window)
+        for k, i in enumerate(edge.tolist()):
+            first = int(starts[i]) - i
+            blocks.append(StencilBlock(i, i + 1, tuple(range(first, first + window)), np.ascontiguousarray(w[:, k]),
+                                       "off-centre", edge=True))
     if hi > lo:
-        blocks.append(StencilBlock(lo, hi, tuple(int(o) for o in centred), np.ascontiguousarray(w[lo:hi].T),
+        blocks.append(StencilBlock(lo, hi, centred, _fit_rows(x, x[lo:hi], starts[lo:hi], degree, order, window),
                                    "central"))
     blocks.sort(key=lambda b: b.start)
     return AxisPlan(n, order, degree, degree, "one-sided", None, x, None, tuple(blocks), given_rows=True)
