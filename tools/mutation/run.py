@@ -36,7 +36,6 @@ import mutate  # noqa: E402
 MUT = Path("/tmp/mut")
 COPY = MUT / "src"
 WARM_CACHE = MUT / "numba_cache"      # numba cache of the unmutated source
-COLD_CACHE = MUT / "numba_cold"       # emptied before every numba-compiled mutant
 PY = os.environ.get("MUT_PYTHON", "/work/main/.venv/bin/python")
 RESULTS = HERE / "results"
 
@@ -49,11 +48,57 @@ def group_of(rel: str) -> str:
 
 GROUPS = ["stencils", "_args", "kernels", "compat", "explain", "cli"]
 
-# Mutants of these groups can change machine code that numba caches under the
-# stamp of *another* file (stencils' functions and the generated straight-line
-# kernels are inlined into kernels/_cpu_jit.py), so they run with an empty
-# numba cache: a warm cache would hand back the unmutated compiled code.
-COLD_GROUPS = {"stencils", "kernels"}
+# numba (0.68 here) keys its on-disk cache by a *content hash* of the file
+# that defines each jitted function (not by mtime), and it does not track
+# callees: a function compiled into another file's function (inline="always",
+# or a dispatcher called from it) is served from the caller's cache entry.
+# The kernels in kernels/_cpu_jit.py inline the stencil layer's
+# three_point_weights, fornberg_power and fornberg_recurrence and everything
+# in kernels/_fornberg_fixed.py.  So a mutant there must recompile
+# _cpu_jit.py: a unique comment is appended to the copied _cpu_jit.py (its
+# hash changes, its line numbers do not), which recompiles only the functions
+# of _cpu_jit.py (about 160 s on this machine) instead of an empty cache
+# (220-250 s).  Mutants of _cpu_jit.py itself change its hash anyway.
+# Every mutant runs on a scratch cache, a hard-link copy of the warm cache
+# (numba writes through a temporary file and os.replace, so the warm cache is
+# never modified): a mutant's recompiled entries are thrown away afterwards.
+JIT_FILE = "src/gradkit/kernels/_cpu_jit.py"
+JIT_FILES = {JIT_FILE, "src/gradkit/kernels/_fornberg_fixed.py"}
+JIT_FUNCS = {"src/gradkit/stencils.py": {"three_point_weights", "fornberg_power", "fornberg_recurrence"}}
+SCRATCH = MUT / "numba_scratch"
+
+
+def _enclosing(rel: str) -> list[tuple[int, int, str]]:
+    import ast
+    src = (ROOT / rel).read_bytes()
+    off = mutate._Offsets(src)
+    out = []
+    for n in ast.parse(src).body:
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append((off(n.lineno, 0), off(n.end_lineno, n.end_col_offset), n.name))
+    return out
+
+
+_ENC: dict = {}
+
+
+def is_jit(m: mutate.Mutant) -> bool:
+    """Whether the mutant changes code that numba compiles into _cpu_jit.py's kernels."""
+    if m.file in JIT_FILES:
+        return True
+    names = JIT_FUNCS.get(m.file)
+    if not names:
+        return False
+    if m.file not in _ENC:
+        _ENC[m.file] = _enclosing(m.file)
+    return any(a <= m.start < b and name in names for a, b, name in _ENC[m.file])
+
+
+def fresh_scratch() -> Path:
+    shutil.rmtree(SCRATCH, ignore_errors=True)
+    shutil.copytree(WARM_CACHE, SCRATCH, copy_function=os.link)
+    return SCRATCH
+
 
 T = "tests/"
 BASE = [T + "test_regressions.py", T + "test_errors.py"]
@@ -142,19 +187,70 @@ def canary() -> None:
     assert outcome == "killed", ("canary survived: tests do not import /tmp/mut/src", outcome, rc)
 
 
+def bump_jit_file(tag: str) -> tuple[Path, bytes, os.stat_result]:
+    """Append a comment naming ``tag`` to the copied _cpu_jit.py; return what restores it."""
+    dst = COPY / JIT_FILE.removeprefix("src/")
+    orig, st = dst.read_bytes(), dst.stat()
+    dst.write_bytes(orig + f"\n# mutant {tag}: recompile\n".encode())
+    return dst, orig, st
+
+
+def restore(dst: Path, orig: bytes, st: os.stat_result) -> None:
+    dst.write_bytes(orig)
+    os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+CANARY_JIT = "src/gradkit/stencils.py:375:40:binop:0"   # three_point_weights: (hr - hl) -> (hr + hl)
+
+
+def canary_jit(ns) -> None:
+    """The jit canary: a mutant of a function that is only compiled *into*
+    _cpu_jit.py's kernels, run on the kernels subset (a) on the warm scratch
+    cache without recompiling _cpu_jit.py (a stale cache may hide it) and
+    (b) as the campaign runs it (hash of _cpu_jit.py changed): (b) must kill."""
+    ensure_copy()
+    check_import_path()
+    m = {x.id: x for x in mutate.enumerate_file(CANARY_JIT.split(":")[0])}[CANARY_JIT]
+    dst = COPY / m.file.removeprefix("src/")
+    orig, st = dst.read_bytes(), dst.stat()
+    res = {"id": m.id, "old": m.old.decode(), "new": m.new.decode()}
+    for kind in ("stale", "recompiled"):
+        saved = None
+        try:
+            dst.write_bytes(m.apply(orig))
+            if kind == "recompiled":
+                saved = bump_jit_file(m.id)
+            outcome, rc, dt, tail = run_pytest(subset_args("kernels", False), fresh_scratch(), 900)
+        finally:
+            restore(dst, orig, st)
+            if saved:
+                restore(*saved)
+        print(kind, outcome, f"{dt:.1f}s", tail.strip().splitlines()[-1] if tail.strip() else "", flush=True)
+        res[kind] = dict(outcome=outcome, rc=rc, seconds=round(dt, 1), tail=tail[-1500:])
+    (RESULTS / "canary_jit.json").write_text(json.dumps(res, indent=1) + "\n")
+    assert res["recompiled"]["outcome"] == "killed", res
+
+
 def baseline(ns) -> None:
+    """Clean time of each subset on the warm cache, or (--jit) on a scratch
+    cache with _cpu_jit.py's hash changed: the clean time of a jit mutant."""
     ensure_copy()
     check_import_path()
     out = {}
     for g in ns.groups or GROUPS:
-        caches = [("cold", COLD_CACHE), ("warm", WARM_CACHE)] if g in COLD_GROUPS else [("warm", WARM_CACHE)]
-        for kind, cache in caches:
-            if kind == "cold":
-                shutil.rmtree(COLD_CACHE, ignore_errors=True)
-            outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra), cache, 1800)
-            print(g, kind, outcome, rc, f"{dt:.1f}s", tail.strip().splitlines()[-1], flush=True)
-            assert outcome == "survived", tail
-            out[f"{g}:{kind}"] = round(dt, 1)
+        if ns.jit:
+            saved = bump_jit_file("baseline")
+            try:
+                outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra), fresh_scratch(), 1800)
+            finally:
+                restore(*saved)
+            kind = "jit"
+        else:
+            outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra), WARM_CACHE, 1800)
+            kind = "warm"
+        print(g, kind, outcome, rc, f"{dt:.1f}s", tail.strip().splitlines()[-1], flush=True)
+        assert outcome == "survived", tail
+        out[f"{g}:{kind}"] = round(dt, 1)
     path = RESULTS / "baseline.json"
     old = json.loads(path.read_text()) if path.exists() else {}
     old.update(out)
@@ -182,9 +278,48 @@ def draw(seed: int, n: int, floor: int = 20) -> list[mutate.Mutant]:
     return out
 
 
+def draw_quota(seed: int, quota: dict, jit_quota: dict) -> list[mutate.Mutant]:
+    """Stratified sample with fixed per-group sizes; within stencils and
+    kernels the numba-compiled mutants (is_jit) are a separate stratum of
+    size jit_quota[g] (they cost ~170 s each, so they are under-sampled)."""
+    by = defaultdict(list)
+    for m in mutate.enumerate_all():
+        by[group_of(m.file)].append(m)
+    rng = random.Random(seed)
+    out = []
+    for g in GROUPS:
+        jit = [m for m in by[g] if is_jit(m)]
+        plain = [m for m in by[g] if not is_jit(m)]
+        k = jit_quota.get(g, 0)
+        pick = rng.sample(jit, min(k, len(jit))) + rng.sample(plain, min(quota[g] - k, len(plain)))
+        out.extend(sorted(pick, key=lambda m: (m.file, m.start)))
+    return out
+
+
+def _pairs(text: str) -> dict:
+    return {k: int(v) for k, v in (p.split("=") for p in text.split(",") if p)}
+
+
 def sample(ns) -> None:
-    for m in draw(ns.seed, ns.n):
-        print(m.id)
+    if ns.quota:
+        ms = draw_quota(ns.seed, _pairs(ns.quota), _pairs(ns.jit or ""))
+        # round-robin over groups, jit mutants first, so that every group is
+        # covered if the campaign has to stop early
+        by = defaultdict(list)
+        for m in ms:
+            by[group_of(m.file)].append(m)
+        for g in by:
+            by[g].sort(key=lambda m: not is_jit(m))
+        order = []
+        while any(by.values()):
+            for g in GROUPS:
+                if by[g]:
+                    order.append(by[g].pop(0))
+        ms = order
+    else:
+        ms = draw(ns.seed, ns.n)
+    for m in ms:
+        print(m.id, "jit" if is_jit(m) else "")
 
 
 def done_ids(path: Path) -> set[str]:
@@ -209,8 +344,8 @@ def run(ns) -> None:
         dst = COPY / m.file.removeprefix("src/")
         orig = (ROOT / m.file).read_bytes()
         st = dst.stat()
-        cold = g in COLD_GROUPS
-        clean = base[f"{g}:cold"] if cold else base[f"{g}:warm"]
+        jit = is_jit(m)
+        clean = base[f"{g}:warm"] + (base["kernels:jit"] - base["kernels:warm"] if jit else 0.0)
         timeout = ns.factor * clean
         try:
             compile(m.apply(orig), m.file, "exec")
@@ -220,19 +355,21 @@ def run(ns) -> None:
                 f.write(json.dumps(dict(id=m.id, group=g, file=m.file, line=m.line, old=m.old.decode(),
                                         new=m.new.decode(), outcome="invalid", rc=None, seconds=0)) + "\n")
             continue
+        saved = None
         try:
             dst.write_bytes(m.apply(orig))
             now = time.time()
             os.utime(dst, (now, max(now, st.st_mtime + 2)))   # never the original stamp
-            if cold:
-                shutil.rmtree(COLD_CACHE, ignore_errors=True)
-            outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra), COLD_CACHE if cold else WARM_CACHE,
-                                               timeout)
+            if jit and m.file != JIT_FILE:
+                saved = bump_jit_file(m.id)
+            outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra), fresh_scratch(), timeout)
         finally:
             dst.write_bytes(orig)
             os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
+            if saved:
+                restore(*saved)
         rec = dict(id=m.id, group=g, file=m.file, line=m.line, old=m.old.decode(), new=m.new.decode(),
-                   outcome=outcome, rc=rc, seconds=round(dt, 1), timeout=round(timeout, 1),
+                   outcome=outcome, rc=rc, seconds=round(dt, 1), timeout=round(timeout, 1), jit=jit,
                    extra=bool(ns.extra), tail=tail if outcome != "killed" else tail[-300:])
         with out_path.open("a") as f:
             f.write(json.dumps(rec) + "\n")
@@ -260,19 +397,23 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("baseline")
     b.add_argument("groups", nargs="*")
+    b.add_argument("--jit", action="store_true", help="time with _cpu_jit.py's hash changed")
     b.add_argument("--extra", action="store_true", help="add tests/test_mutation_kills.py to every subset")
     s = sub.add_parser("sample")
     s.add_argument("--seed", type=int, default=10)
     s.add_argument("--n", type=int, default=225)
+    s.add_argument("--quota", help="per-group sizes, e.g. stencils=22,_args=22,...")
+    s.add_argument("--jit", help="how many of each group's quota are numba-compiled mutants, e.g. kernels=5")
     r = sub.add_parser("run")
     r.add_argument("--run", required=True)
     r.add_argument("--ids", required=True)
-    r.add_argument("--factor", type=float, default=4.0)
+    r.add_argument("--factor", type=float, default=3.0)
     r.add_argument("--extra", action="store_true", help="add tests/test_mutation_kills.py to every subset")
+    sub.add_parser("canary-jit")
     m = sub.add_parser("summary")
     m.add_argument("--run", nargs="+", required=True)
     ns = ap.parse_args()
-    {"baseline": baseline, "sample": sample, "run": run, "summary": summary}[ns.cmd](ns)
+    {"baseline": baseline, "sample": sample, "run": run, "summary": summary, "canary-jit": canary_jit}[ns.cmd](ns)
 
 
 if __name__ == "__main__":
