@@ -704,3 +704,40 @@ def test_masked_nd_and_all_points():
     # Nothing masked: an ordinary explanation.
     e = explain(np.ma.array([1.0, 2.0, 4.0]), 1)
     assert not e.masked and e.result == 1.5
+
+
+def _exact_unit_weights_by_vandermonde(offsets, order):
+    """Independent oracle: solve sum_j w_j o_j**k = k! [k == order] in rationals."""
+    from fractions import Fraction
+
+    m = len(offsets)
+    rows = [[Fraction(o) ** k for o in offsets] + [Fraction(math.factorial(order) if k == order else 0)]
+            for k in range(m)]
+    for c in range(m):
+        pivot = next(r for r in range(c, m) if rows[r][c] != 0)
+        rows[c], rows[pivot] = rows[pivot], rows[c]
+        rows[c] = [v / rows[c][c] for v in rows[c]]
+        for r in range(m):
+            if r != c and rows[r][c] != 0:
+                rows[r] = [a - rows[r][c] * b for a, b in zip(rows[r], rows[c])]
+    return [row[-1] for row in rows]
+
+
+@pytest.mark.parametrize("order,accuracy,at", [(4, 8, 0), (4, 10, 0), (3, 10, 1), (1, 12, 0), (2, 6, 39)])
+def test_explain_shows_the_exact_rational_weights_of_wide_edge_stencils(order, accuracy, at):
+    """Wide one-sided stencils have denominators beyond 10^9 in lowest terms
+    for some weights; the fractions shown are the exact weights (a float's
+    nearest small fraction was shown before: 5785748618755/662888103 for
+    47131699/5400)."""
+    import re
+    from fractions import Fraction
+
+    f = np.sin(np.linspace(0, 1, 40))
+    e = gradkit.explain(f, at, order=order, accuracy=accuracy, spacing=1.0)
+    exact = _exact_unit_weights_by_vandermonde(e.offsets, order)
+    shown = []
+    for text in e.weight_formulas:
+        m = re.fullmatch(r"(-?\d+)(?:/\((\d+)h.*\)|/h.*|h.*)?", text.replace(" ", ""))
+        assert m, text
+        shown.append(Fraction(int(m.group(1)), int(m.group(2) or 1)))
+    assert shown == exact

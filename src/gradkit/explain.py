@@ -24,7 +24,7 @@ from . import _args
 from ._arrays import Operand, as_operand, is_torch
 from .derivatives import _UNSET, _dim_or_axis, _gradient_edge_order, evaluate, native_dtypes
 from .kernels import chunked
-from .stencils import AxisPlan, interior_width
+from .stencils import AxisPlan, _fornberg, interior_width
 
 __all__ = ["explain", "Explanation"]
 
@@ -268,17 +268,16 @@ def _closed_form(offsets: Sequence[int], order: int) -> list[_SymWeight] | None:
     return out
 
 
-def _unit_rationals(unit: np.ndarray) -> list[Fraction] | None:
-    """Unit-step weights as the small fractions they were rounded from, if they are."""
-    if np.iscomplexobj(unit):
+def _unit_rationals(unit: np.ndarray, offsets: Sequence[int], order: int) -> list[Fraction] | None:
+    """The exact rational unit-step weights of ``offsets`` (the plan's own
+    recurrence, run on rationals), if the plan's weights ``unit`` are exactly
+    them rounded once; else None (the weights are shown as decimals)."""
+    if np.iscomplexobj(unit) or len(unit) != len(offsets):
         return None
-    out = []
-    for u in unit:
-        fr = Fraction(float(u)).limit_denominator(10**9)
-        if float(fr) != float(u):
-            return None
-        out.append(fr)
-    return out
+    exact = _fornberg([Fraction(int(o)) for o in offsets], order)
+    if any(float(e) != float(u) for e, u in zip(exact, unit)):
+        return None
+    return list(exact)
 
 
 # ---------------------------------------------------------------------------
@@ -1256,7 +1255,7 @@ def _explain_point(line: _Line, i: int) -> Explanation:
     lhs_t = f"{_deriv_text(order)} ≈ "
     lhs_l = f"{_deriv_latex(order)} \\approx "
     closed = None if uniform else _closed_form(offsets, order)
-    rationals = _unit_rationals(unit) if uniform else None
+    rationals = _unit_rationals(unit, offsets, order) if uniform else None
     if order == 0:
         formula = "f(x_i) = f[i]"
         formula_latex = "f(x_i) = f_i"
