@@ -433,3 +433,27 @@ def test_fuzz_jax_weights_are_not_cached_across_traces():
     gradkit.derivative(jnp.zeros((0, 2, 5), dtype=jnp.float32), 2, spacing=x, edge_order=2)
     out = gradkit.derivative(jnp.ones((3, 2, 5), dtype=jnp.float32), 2, spacing=x, edge_order=2)
     np.testing.assert_allclose(np.asarray(out), 0, atol=1e-5)  # was an UnexpectedTracerError
+
+
+@pytest.mark.parametrize("dtype", ["float8_e4m3fn", "complex32"])
+@pytest.mark.parametrize("shape", [(), (3,)])
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"dim": ()}, {"dim": []}, {"spacing": 2.0}, {"edge_order": 2},
+                                    {"dim": (), "spacing": [1.0]}])
+def test_torch_gradient_on_dtypes_torch_cannot_divide_follows_torch(dtype, shape, kwargs):
+    """With nothing to differentiate (a 0-d tensor, dim=()) torch returns ()
+    or its dim error whatever the dtype; otherwise NotImplementedError. The
+    drop-in refused every such tensor (found by the long fuzz run)."""
+    import warnings
+
+    from gradkit.compat import torch_gradient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch: ComplexHalf support is experimental
+        t = torch.zeros(shape).to(getattr(torch, dtype))
+        try:
+            expected = torch.gradient(t, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the original's error class is the contract
+            with pytest.raises(type(exc)):
+                torch_gradient(t, **kwargs)
+        else:
+            assert torch_gradient(t, **kwargs) == expected == ()

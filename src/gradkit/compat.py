@@ -265,6 +265,9 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     import torch  # the caller handed us a tensor, so torch is already imported
 
     if input.dtype == torch.complex32 or "float8" in str(input.dtype):
+        if input.ndim == 0 or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+            # No dim to differentiate: torch returns () (or its dim error) whatever the dtype.
+            return torch_gradient(input.to(torch.float32), spacing=spacing, dim=dim, edge_order=edge_order)
         raise TorchUnsupportedDtypeError(
             f"{func}: torch's arithmetic does not divide {input.dtype} tensors (torch.gradient raises "
             f"NotImplementedError for them); convert the input first, e.g. input.to(torch.complex64) or "
