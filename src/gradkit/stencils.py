@@ -420,7 +420,7 @@ class AxisPlan:
     #: derivative order (see ``gradkit._args._unit_exponent``); None normally.
     unit: float | None = None
     #: The rows are the plan's own (a Savitzky–Golay fit), not rebuilt from
-    #: the settings above: a chunk takes its rows with :func:`plan_rows`.
+    #: the settings above: a chunk takes its rows with ``plan_rows``.
     given_rows: bool = False
 
     @property
