@@ -457,3 +457,18 @@ def test_torch_gradient_on_dtypes_torch_cannot_divide_follows_torch(dtype, shape
                 torch_gradient(t, **kwargs)
         else:
             assert torch_gradient(t, **kwargs) == expected == ()
+
+
+@pytest.mark.parametrize("axis", [(), []])
+@pytest.mark.parametrize("f", [
+    np.ma.array(np.array([6263], dtype="int16"), mask=[True]),
+    np.ma.array([1.0, 2.0, 4.0], mask=[0, 1, 0]),
+    np.ma.array([[1.0, 2.0, 4.0]], mask=[[0, 1, 0]]),
+])
+def test_numpy_gradient_of_a_masked_array_over_no_axes_is_an_empty_tuple(f, axis):
+    """numpy returns () for axis=(); the masked path indexed the first
+    axis's spec (IndexError; found by the long fuzz run)."""
+    from gradkit.compat import numpy_gradient
+
+    expected = np.gradient(f, axis=axis)
+    assert numpy_gradient(f, axis=axis) == expected == ()

@@ -535,7 +535,7 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
             masked = arr.astype(np.float64) if arr.dtype.kind in "iu" else arr  # numpy widens integers first
             outs = _run(Operand(masked, _MaskedNamespace(op.xp), op.kind, True), specs, operands, "numpy",
                         [False] * len(specs))
-            if masked.ndim == 1 and specs[0].n > 1:
+            if masked.ndim == 1 and specs and specs[0].n > 1:
                 outs = [_scalar_edges(outs[0], masked, op, specs, operands)]
             outs = [_mask_like_numpy(o if o.dtype == otype else o.astype(otype), arr) for o in outs]
             return outs[0] if len(outs) == 1 else tuple(outs)
