@@ -202,49 +202,50 @@ def choose_savgol(f: np.ndarray, x: np.ndarray, order: int, uniform: bool | None
     # 1. GCV of the smoothers, per degree; the noise from the best of the lowest three.
     gcv: dict[int, tuple[float, int]] = {}
     noise = None
-    for degree in range(lowest, max(degrees) + 1 + max(_PILOT_DEGREES)):
-        for window in _odd_windows(nb, degree + 2, WIDEST_AUTO_WINDOW):
+    for p in range(lowest, max(degrees) + 1 + max(_PILOT_DEGREES)):
+        for window in _odd_windows(nb, p + 2, WIDEST_AUTO_WINDOW):
             score = rss = dof = 0.0
             for line in lines:
-                plan = line.plan(0, degree, window)
+                plan = line.plan(0, p, window)
                 trace = smoothing.smoothing_diagonal(plan).sum()
                 if trace >= line.n - 0.5:
                     break
                 r = float(np.sum((line.f - _apply_numpy(line.f, plan)) ** 2))
                 score, rss, dof = score + line.n * r / (line.n - trace) ** 2, rss + r, dof + line.n - trace
             else:
-                if degree not in gcv or score < gcv[degree][0]:
-                    gcv[degree] = (score, window)
-                if degree in degrees and (noise is None or score < noise[0]):
+                if p not in gcv or score < gcv[p][0]:
+                    gcv[p] = (score, window)
+                if p in degrees and (noise is None or score < noise[0]):
                     noise = (score, rss / dof)
     if noise is None:
         return min(n if n % 2 else n - 1, lowest + 2 | 1), lowest
     s2 = noise[1]
     # 2-3. Each candidate against the pilots of higher degree.
     best = None
-    for degree in degrees:
-        pilots = [(line, line.plan(order, degree + dp, gcv[degree + dp][1])) for dp in _PILOT_DEGREES
-                  for line in lines if degree + dp in gcv]
+    for p in degrees:
+        pilots = [(line, line.plan(order, p + dp, gcv[p + dp][1])) for dp in _PILOT_DEGREES
+                  for line in lines if p + dp in gcv]
         if not pilots:
             continue
         pilots = [(line, _weight_table(plan), line.derivative(plan)) for line, plan in pilots]
-        for window in _odd_windows(nb, degree + 2, WIDEST_AUTO_WINDOW):
+        for window in _odd_windows(nb, p + 2, WIDEST_AUTO_WINDOW):
             risk = 0.0
             for line in lines:
-                plan = line.plan(order, degree, window)
+                plan = line.plan(order, p, window)
                 d = line.derivative(plan)
                 scale = (line.x[1] - line.x[0]) ** (-2 * order) if line.uniform else 1.0
                 table = _weight_table(plan)
-                for owner, pilot, p in pilots:
+                for owner, pilot, reference in pilots:
                     if owner is line:
-                        risk += float(np.sum((d - p) ** 2) + 2 * s2 * scale * np.sum(_row_dots(table, pilot)))
+                        risk += float(np.sum((d - reference) ** 2)
+                                      + 2 * s2 * scale * np.sum(_row_dots(table, pilot)))
             if best is None or risk < best[0]:
-                best = (risk, window, degree)
+                best = (risk, window, p)
     if best is None:  # too short for any pilot: the best smoother's window and degree
-        degree = min((d for d in degrees if d in gcv), key=lambda d: gcv[d][0])
-        return gcv[degree][1], degree
-    _, window, degree = best
-    return window, degree
+        p = min((d for d in degrees if d in gcv), key=lambda d: gcv[d][0])
+        return gcv[p][1], p
+    _, window, p = best
+    return window, p
 
 
 def _apply_numpy(f: np.ndarray, plan) -> np.ndarray:

@@ -53,9 +53,8 @@ def least_squares_weights(positions: np.ndarray, degree: int, order: int) -> np.
     m = shape[-1]
     rows = t.reshape(-1, m)
     out = np.empty_like(rows)
-    # The order-th derivative at 0 of each Legendre polynomial P_0 .. P_degree.
     leg = np.polynomial.legendre
-    at_zero = np.array([leg.Legendre.basis(j).deriv(order)(0.0) for j in range(degree + 1)])
+    at_zero = _legendre_at_zero(degree, order)
     step = max(1, _ROWS_PER_CHUNK_ELEMENTS // max(m * (degree + 1), 1))
     for lo in range(0, rows.shape[0], step):
         chunk = rows[lo : lo + step]
@@ -78,6 +77,12 @@ def least_squares_weights(positions: np.ndarray, degree: int, order: int) -> np.
             w[bad] = np.linalg.pinv(vander)[..., order, :] * math.factorial(order)
         out[lo : lo + step] = w / scale**order
     return out.reshape(shape)
+
+
+def _legendre_at_zero(degree: int, order: int) -> np.ndarray:
+    """The ``order``-th derivative at 0 of each Legendre polynomial P_0 .. P_degree."""
+    leg = np.polynomial.legendre.Legendre
+    return np.array([leg.basis(j).deriv(order)(0.0) for j in range(degree + 1)])
 
 
 def exact_weights(offsets: tuple[int, ...], degree: int, order: int) -> np.ndarray:
@@ -208,8 +213,7 @@ def _fit_rows(xe: np.ndarray, centres: np.ndarray, starts: np.ndarray, degree: i
         return np.ascontiguousarray(least_squares_weights(positions(slice(None)), degree, order).T)
     from .kernels import _lsq_jit
 
-    leg = np.polynomial.legendre
-    at_zero = np.array([leg.Legendre.basis(j).deriv(order)(0.0) for j in range(degree + 1)])
+    at_zero = _legendre_at_zero(degree, order)
     out = np.empty((window, len(centres)))
     bad = np.zeros(len(centres), np.bool_)
     with np.errstate(all="ignore"):

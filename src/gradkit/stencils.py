@@ -1174,13 +1174,22 @@ def plan_rows(plan: AxisPlan, first: int, stop: int) -> tuple[StencilBlock, ...]
     >>> [(b.start, b.stop, b.offsets) for b in plan_rows(savgol_plan(9, 1, 2, 5, step=1.0), 1, 4)]
     [(0, 1, (-1, 0, 1, 2, 3)), (1, 3, (-2, -1, 0, 1, 2))]
     """
-    rows = []
-    for b in plan.blocks:
+    return tuple(_clipped_blocks(plan.blocks, first, stop, -first, copy=True))
+
+
+def _clipped_blocks(blocks, first: int, stop: int, shift: int, copy: bool = False) -> list[StencilBlock]:
+    """The parts of ``blocks`` over points ``first:stop``, renumbered by
+    ``shift``; per-point weights sliced to those points (copied with ``copy``)."""
+    out = []
+    for b in blocks:
         lo, hi = max(b.start, first), min(b.stop, stop)
         if lo < hi:
-            w = b.weights if b.weights.ndim == 1 else np.ascontiguousarray(b.weights[:, lo - b.start : hi - b.start])
-            rows.append(StencilBlock(lo - first, hi - first, b.offsets, w, b.kind, edge=b.edge))
-    return tuple(rows)
+            w = b.weights
+            if w.ndim == 2:
+                w = w[:, lo - b.start : hi - b.start]
+                w = np.ascontiguousarray(w) if copy else w
+            out.append(StencilBlock(lo + shift, hi + shift, b.offsets, w, b.kind, edge=b.edge))
+    return out
 
 
 def cut_rows(
@@ -1194,12 +1203,7 @@ def cut_rows(
     ``right`` neighbours (copied through, ``kind == "halo"``)."""
     count = b - a
     blocks = [StencilBlock(0, left, (0,), np.ones(1), HALO)] if left else []
-    for block in rows:
-        lo, hi = max(block.start, a - first), min(block.stop, b - first)
-        if lo < hi:
-            w = block.weights if block.weights.ndim == 1 else block.weights[:, lo - block.start : hi - block.start]
-            shift = left - (a - first)
-            blocks.append(StencilBlock(lo + shift, hi + shift, block.offsets, w, block.kind, edge=block.edge))
+    blocks += _clipped_blocks(rows, a - first, b - first, left - (a - first))
     if right:
         blocks.append(StencilBlock(left + count, left + count + right, (0,), np.ones(1), HALO))
     return AxisPlan(left + count + right, order, accuracy, edge_order, "one-sided",
