@@ -124,7 +124,7 @@ def _fornberg_positions(x, period, a, b, offsets, noff, wrap, pos):
                 pk[p] = src[p] - centre[p]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch):
     """The weights of the points ``a:b`` from the coordinates before their
     final scaling: ``fornberg_lanes``'s result is ``c[k, p] * power[p]``
@@ -137,7 +137,7 @@ def _fornberg_unscaled(x, period, a, b, offsets, noff, order, wrap, scratch):
     return c[order], _fornberg_power(scale, order, work, m)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fornberg_scales(x, a, b, offsets, noff, big, scale):
     """``scale[p]``: the reciprocal power of two of the stencil of point
     ``a + p``, exactly as :func:`gradkit.stencils.fornberg_recurrence`
@@ -165,7 +165,7 @@ def _fornberg_scales(x, a, b, offsets, noff, big, scale):
                 scale[p] = math.ldexp(1.0, -math.frexp(big[p])[1])
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fornberg_weights(x, period, a, b, offsets, noff, order, wrap, scratch):
     """Weights ``(noff, b - a)`` of the points ``a:b`` from the coordinates,
     by the stencil layer's recurrence, rounded to the dtype of the scratch's

@@ -32,7 +32,7 @@ def _function(m: int, order: int) -> str:
     name = f"fixed_{m}_{order}"
     out = []
     emit = out.append
-    emit('@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")')
+    emit('@numba.njit(cache=True, nogil=True, error_model="numpy")')
     emit(f"def {name}(x, a, b, offsets, line, part, scale, real):")
     emit(f'    """Sum of the weighted samples of the points ``a:b`` into ``part``: width {m}, order {order}.')
     emit('')

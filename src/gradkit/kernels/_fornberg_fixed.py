@@ -4,7 +4,7 @@ Fornberg rule of the commonest stencils as straight-line code."""
 import numba
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def fixed_5_1(x, a, b, offsets, line, part, scale, real):
     """Sum of the weighted samples of the points ``a:b`` into ``part``: width 5, order 1.
 
@@ -116,7 +116,7 @@ def fixed_5_1(x, a, b, offsets, line, part, scale, real):
         total = total + real(c_1_4 * power) * f4[p]
         part[p] = total
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def fixed_7_1(x, a, b, offsets, line, part, scale, real):
     """Sum of the weighted samples of the points ``a:b`` into ``part``: width 7, order 1.
 
@@ -310,7 +310,7 @@ def fixed_7_1(x, a, b, offsets, line, part, scale, real):
         total = total + real(c_1_6 * power) * f6[p]
         part[p] = total
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def fixed_9_1(x, a, b, offsets, line, part, scale, real):
     """Sum of the weighted samples of the points ``a:b`` into ``part``: width 9, order 1.
 
@@ -610,7 +610,7 @@ def fixed_9_1(x, a, b, offsets, line, part, scale, real):
         total = total + real(c_1_8 * power) * f8[p]
         part[p] = total
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def fixed_5_2(x, a, b, offsets, line, part, scale, real):
     """Sum of the weighted samples of the points ``a:b`` into ``part``: width 5, order 2.
 
@@ -739,7 +739,7 @@ def fixed_5_2(x, a, b, offsets, line, part, scale, real):
         total = total + real(c_2_4 * power) * f4[p]
         part[p] = total
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def fixed_7_2(x, a, b, offsets, line, part, scale, real):
     """Sum of the weighted samples of the points ``a:b`` into ``part``: width 7, order 2.
 
@@ -963,7 +963,7 @@ def fixed_7_2(x, a, b, offsets, line, part, scale, real):
         total = total + real(c_2_6 * power) * f6[p]
         part[p] = total
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def fixed_5_3(x, a, b, offsets, line, part, scale, real):
     """Sum of the weighted samples of the points ``a:b`` into ``part``: width 5, order 3.
 
