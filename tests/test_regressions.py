@@ -472,3 +472,189 @@ def test_numpy_gradient_of_a_masked_array_over_no_axes_is_an_empty_tuple(f, axis
 
     expected = np.gradient(f, axis=axis)
     assert numpy_gradient(f, axis=axis) == expected == ()
+
+
+# ---------------------------------------------------------------------------
+# Found by the long fuzz run of 2026-12-03 (tools/fuzz/long-run-2026-12-03.txt)
+# ---------------------------------------------------------------------------
+def test_torch_int64_data_beyond_2_62_keeps_the_precision_of_float64_coordinates():
+    """Data beyond 2**62 was converted to the default float (float32) before
+    the coordinate path: torch's float64 arithmetic, exact here, came back
+    with float32's rounding (0.0020000000949949026 for 0.002)."""
+    from gradkit.compat import torch_gradient
+
+    f = torch.tensor([-1, 2**63 - 1, 1, 1, -1, -1, 1], dtype=torch.int64)
+    x = torch.tensor([0.0, 1.0, 1.5, 2.5, 2.500001, 2.500002, 1002.500002], dtype=torch.float64)
+    got = torch_gradient(f, spacing=(x,))[0]
+    want = torch.gradient(f, spacing=(x,))[0]
+    assert got.dtype == want.dtype == torch.float64
+    # index 0 is where torch's int64 subtraction wraps around (a deliberate difference)
+    np.testing.assert_array_equal(got[1:].numpy(), want[1:].numpy())
+    assert got[0] > 0 > want[0]
+
+
+def test_torch_int64_minimum_is_widened_not_wrapped():
+    """abs(-2**63) wraps to itself in int64, so the widening test missed the
+    int64 minimum and the interior difference wrapped (sign flipped)."""
+    from gradkit.compat import torch_gradient
+
+    got = torch_gradient(torch.tensor([-(2**63), 5, 7]))[0]
+    assert got.dtype == torch.get_default_dtype()
+    np.testing.assert_allclose(got.numpy(), [2.0**63, 2.0**62, 2.0], rtol=1e-7)
+
+
+def test_torch_list_coordinates_that_coincide_in_the_default_float_are_refused():
+    """A coordinate list becomes torch.tensor(list) (float32): values distinct
+    in float64 but equal in float32 were validated as float64 and then
+    divided by a zero gap (NaN results)."""
+    from gradkit.compat import torch_gradient
+
+    f = torch.arange(12, dtype=torch.int32).reshape(2, 6)
+    x = [0.0, 0.001, 0.501, 0.501001, 1000.501001, 1000.501002]
+    assert torch.tensor(x)[4] == torch.tensor(x)[5]
+    with pytest.raises(ValueError, match=r"spacing\[0\] must hold distinct coordinates, but entries 4 and 5"):
+        torch_gradient(f, dim=1, spacing=(x,))
+    # lists that stay distinct give torch's answer for the tensor torch.tensor(list)
+    y = [0.0, 0.5, 1.5, 2.0, 4.0, 4.25]
+    np.testing.assert_array_equal(torch_gradient(f, dim=1, spacing=(y,))[0].numpy(),
+                                  torch.gradient(f, dim=1, spacing=(torch.tensor(y),))[0].numpy())
+
+
+def test_torch_wide_edges_refuse_complex_coordinates():
+    """edge_order > 2 discarded the imaginary part of complex coordinate
+    tensors with a ComplexWarning (silently wrong for truly complex ones)."""
+    import warnings
+
+    from gradkit.compat import torch_gradient
+
+    z = torch.tensor([0, 1 + 1j, 2, 3 - 1j, 4, 5], dtype=torch.complex128)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match=r"spacing\[0\] holds complex coordinates.*edge_order=3"):
+            torch_gradient(torch.arange(6.0), spacing=(z,), edge_order=3)
+    # torch's own schemes take them, bit for bit
+    np.testing.assert_array_equal(torch_gradient(torch.arange(6.0), spacing=(z,), edge_order=2)[0].numpy(),
+                                  torch.gradient(torch.arange(6.0), spacing=(z,), edge_order=2)[0].numpy())
+
+
+def test_torch_zero_dim_input_takes_any_spacing_torch_takes():
+    """torch returns () for a 0-d tensor whatever the scalar spacing (a
+    boolean included); the drop-in refused np.True_, saying torch does too."""
+    from gradkit.compat import torch_gradient
+
+    t = torch.tensor(7, dtype=torch.int64)
+    for spacing in (np.bool_(True), True, 2.0):
+        assert torch.gradient(t, spacing=spacing, edge_order=2) == torch_gradient(t, spacing=spacing, edge_order=2) == ()
+    with pytest.raises(TypeError, match="spacing must hold numbers torch takes"):
+        torch_gradient(torch.arange(3.0), spacing=np.bool_(True))
+
+
+def test_torch_zero_dim_complex32_warns_nothing():
+    import warnings
+
+    from gradkit.compat import torch_gradient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = torch.tensor(3j).to(torch.complex32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # was: "Casting complex values to real discards the imaginary part"
+        assert torch_gradient(t) == ()
+
+
+@pytest.mark.parametrize("case", ["huge fractions", "tiny fractions", "decimal step", "decimal coordinates",
+                                  "datetime with a fraction step"])
+def test_numpy_gradient_names_the_spacing_numpy_cannot_compute_with(case):
+    """numpy's own arithmetic fails on these Python-number spacings with a
+    bare OverflowError / ZeroDivisionError / TypeError / ValueError; the
+    drop-in raised them as they were (or a ZeroDivisionError numpy does not
+    raise). It now says which argument and what to do."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from gradkit.compat import numpy_gradient
+
+    f, args, kind = {
+        "huge fractions": (np.arange(9, dtype=np.uint32),
+                           (np.array([Fraction(int(v * 1e304)) for v in (-2.4, -2.0, -1.7, -1.4, -0.7, 0.4, 0.8, 0.9, 2.5)],
+                                     dtype=object),), ValueError),
+        "tiny fractions": (np.array([6.0, 0, -8, -1]),
+                           (np.array([Fraction(-29, 2**1060), Fraction(-8, 2**1063), Fraction(8, 2**1063), Fraction(5, 2**1061)],
+                                     dtype=object),), ValueError),
+        "decimal step": (np.arange(5.0) ** 2, (Decimal("0.5"),), TypeError),
+        "decimal coordinates": (np.arange(5.0) ** 2, (np.array([Decimal(i) for i in range(5)], dtype=object),), TypeError),
+        "datetime with a fraction step": (np.array([5, 39, 384, -43, 53], dtype="int64").view("M8[Y]"),
+                                          (Fraction(1, 3),), ValueError),
+    }[case]
+    edge_order = 1 if case.startswith("datetime") else 2
+    with pytest.raises(Exception):  # noqa: B017 - numpy itself fails on these
+        np.gradient(f, *args, edge_order=edge_order)
+    with pytest.raises(kind, match=r"numpy_gradient: numpy's arithmetic on varargs\[0\] .* convert the spacing"):
+        numpy_gradient(f, *args, edge_order=edge_order)
+
+
+def test_numpy_gradient_fraction_coordinates_that_work_in_numpy_still_match():
+    from fractions import Fraction
+
+    from gradkit.compat import numpy_gradient
+
+    f = np.array([1.0, 4, 9, 16])
+    x = np.array([Fraction(0), Fraction(1, 3), Fraction(1), Fraction(2)], dtype=object)
+    np.testing.assert_array_equal(numpy_gradient(f, x, edge_order=2), np.gradient(f, x, edge_order=2))
+
+
+def test_overflow_to_inf_in_the_output_dtype_warns_nothing():
+    """float16 results beyond float16's range are inf (their correct
+    rounding); the cast warned from inside gradkit, and numpy_gradient's
+    masked path warned where numpy.gradient does not."""
+    import warnings
+
+    from gradkit.compat import numpy_gradient
+
+    f16 = np.array([302.0, -383.0, 410.0, 95.0, -51.0, -574.0], dtype="float16")
+    x = [0.0, 1.0, 1.000001, 1001.0, 1001.001, 1001.002]
+    fm = np.ma.array(np.array([[-14.0, 2.0, 3.0], [-6.0, 23.0, 15.75]], dtype="float32"), mask=[[0, 0, 1], [0, 0, 0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = gradkit.derivative(f16, 1, spacing=x)
+        assert out.dtype == np.float16 and np.isinf(out[0])
+        gradkit.explain(np.ma.array(f16), 0, spacing=x)
+        got = numpy_gradient(fm, np.array([-29.0, -3.5e-71]), [0.5, 1.0, 1.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = np.gradient(fm, np.array([-29.0, -3.5e-71]), [0.5, 1.0, 1.5])
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(np.ma.getmaskarray(g), np.ma.getmaskarray(w))
+        np.testing.assert_array_equal(g.compressed(), w.compressed())
+
+
+def test_explain_refuses_structured_masked_arrays_by_their_dtype():
+    f = np.ma.array(np.zeros((4, 8), dtype=[("a", "f8"), ("b", "i4")]))
+    with pytest.raises(TypeError, match="explain: f has dtype .* expected integer, floating or complex data"):
+        gradkit.explain(f, (3, 4), dim=0)  # was numpy's "Iterator operand 1 dtype could not be cast"
+
+
+@pytest.mark.parametrize("values", [
+    np.full(7, -np.inf, np.float32),
+    np.array([-1.8e16, 6.2e16, 6.7e125, 7.6e276, 1.7976931348623157e308, 3.6e16, -2.7e191, -3.4e-78, -2.2e16, -6.5e16]),
+    np.array([5e16, -4.8e191, -1e82, 5e16, -6.9e16, -7.7e15, -3.6e16, -4.3e-23, 2e16, 1.9e156]),
+])
+def test_explain_plot_of_values_at_the_ends_of_the_float_range(values):
+    """The plot's margins overflowed: 'Axis limits cannot be NaN or Inf'
+    and RuntimeWarnings from the drawing's own arithmetic."""
+    import warnings
+
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            e = gradkit.explain(values, 2, spacing=np.arange(len(values)) ** 2 / 3.0, accuracy=2)
+            assert e.plot(ax=ax) is ax
+            lo, hi = ax.get_ylim()
+            assert math.isfinite(lo) and math.isfinite(hi)
+    finally:
+        plt.close(fig)

@@ -207,6 +207,17 @@ def _run(op: Operand, specs: list, operands: list, recipe: str, compiled: list) 
 # ---------------------------------------------------------------------------
 # torch.gradient
 # ---------------------------------------------------------------------------
+def _check_real_coordinates(entries: list, edge_order: int, func: str, name: str, whose: str) -> None:
+    """edge_order > 2 (gradkit's wider edges) needs real coordinates."""
+    for k, e in enumerate(entries):
+        if e.coords is not None and np.iscomplexobj(e.coords):
+            raise TypeError(
+                f"{func}: {name}[{k}] holds complex coordinates, which {whose} own schemes "
+                f"(edge_order 1 and 2) take; edge_order={edge_order} is gradkit's wider edges, "
+                "computed from real coordinates only"
+            )
+
+
 def _torch_operands(torch: Any, spacing: Any, specs: list) -> list:
     """(step, coordinates) per axis as torch.gradient uses them: a Python
     number, or the coordinate tensor itself (never collapsed to a step)."""
@@ -227,15 +238,39 @@ def _torch_operands(torch: Any, spacing: Any, specs: list) -> list:
     return result
 
 
-def _torch_data(torch: Any, input: Any) -> Any:
-    """Integer data widened to int64, so that torch's own integer arithmetic
-    cannot wrap around (and beyond 2**62 the default float, never a wrap)."""
+def _torch_lists_as_tensors(torch: Any, spacing: Any, device: Any) -> Any:
+    """Coordinate lists (which torch refuses) as ``torch.tensor(list)``, the
+    default float: validated as the coordinates that are computed with, so
+    that values that coincide once rounded are refused, not divided by."""
+    if not isinstance(spacing, (list, tuple)):
+        return spacing
+    items = []
+    for item in spacing:
+        if isinstance(item, (list, tuple, range)) and len(item) and _args._ndim(item) == 1:
+            try:
+                item = torch.tensor(item, device=device)
+            except (TypeError, ValueError, RuntimeError, OverflowError):
+                pass  # not numbers: the arguments layer says what is wrong
+        items.append(item)
+    return type(spacing)(items)
+
+
+def _torch_data(torch: Any, input: Any, operand: tuple) -> Any:
+    """The data for one axis: integer data widened to int64, so that torch's
+    own integer arithmetic cannot wrap around; beyond 2**62 (where even
+    int64 differences could wrap) converted to the axis's result dtype
+    instead -- the default float for a step, float64 next to float64
+    coordinates -- so that no precision is lost that torch keeps."""
     if input.dtype.is_floating_point or input.dtype.is_complex:
         return input
     wide = input.to(torch.int64)
-    if wide.numel() and int(wide.abs().max()) >= 1 << 62:
-        return input.to(torch.get_default_dtype())
-    return wide
+    # (abs() of -2**63 wraps to itself in int64: the extremes are read instead)
+    if not wide.numel() or -(1 << 62) < int(wide.min()) and int(wide.max()) < 1 << 62:
+        return wide
+    step, coords = operand
+    if coords is not None:
+        return input.to(torch.promote_types(torch.get_default_dtype(), (coords[:0] / 1).dtype))
+    return input.to((torch.ones(1) / step).dtype)
 
 
 def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order: int = 1) -> tuple:
@@ -267,13 +302,14 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     if input.dtype == torch.complex32 or "float8" in str(input.dtype):
         if input.ndim == 0 or (isinstance(dim, (tuple, list)) and len(dim) == 0):
             # No dim to differentiate: torch returns () (or its dim error) whatever the dtype.
-            return torch_gradient(input.to(torch.float32), spacing=spacing, dim=dim, edge_order=edge_order)
+            wide = torch.complex64 if input.dtype.is_complex else torch.float32
+            return torch_gradient(input.to(wide), spacing=spacing, dim=dim, edge_order=edge_order)
         raise TorchUnsupportedDtypeError(
             f"{func}: torch's arithmetic does not divide {input.dtype} tensors (torch.gradient raises "
             f"NotImplementedError for them); convert the input first, e.g. input.to(torch.complex64) or "
             "input.to(torch.float32)"
         )
-    for item in spacing if isinstance(spacing, (list, tuple)) else [spacing]:
+    for item in (spacing if isinstance(spacing, (list, tuple)) else [spacing]) if input.ndim else ():
         if item is not None and np.ndim(item) == 0 and not is_torch(item) and not isinstance(item, (int, float, complex, np.number, np.ndarray)):
             raise TorchCompatTypeError(
                 f"{func}: spacing must hold numbers torch takes (int, float, complex, or 0-d tensors) or "
@@ -281,6 +317,7 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
                 "convert it, e.g. float(value)"
             )
 
+    spacing = _torch_lists_as_tensors(torch, spacing, input.device)
     try:
         try:
             _args.check_positive_int(edge_order, "edge_order", func, " (1, 2, 3, ...)")
@@ -290,6 +327,8 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
         axes = _args.normalize_dims(dim, op.ndim, func)
         _args.check_torch_spacing_tensors(spacing, input, func)
         entries = _args.torch_style_spacing(spacing, axes, op.shape, dim is not None, func, complex_coords=True)
+        if edge_order > 2:
+            _check_real_coordinates(entries, edge_order, func, "spacing", "torch's")
         specs = _args.make_specs(
             op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2,
             eps=op.rounding_unit() if edge_order > 2 else None,
@@ -303,9 +342,11 @@ def torch_gradient(input: Any, *, spacing: Any = 1, dim: Any = None, edge_order:
     if edge_order > 2:
         # Beyond torch: gradkit's own wider edges, in torch's dtype.
         return tuple(evaluate(op, specs, _torch_dtypes(torch, op, specs)))
-    data = Operand(_torch_data(torch, input), op.xp, op.kind, False)
     operands = _torch_operands(torch, spacing, specs)
-    outs = _run(data, specs, operands, "torch", [False] * len(specs))
+    outs = []
+    for spec, operand in zip(specs, operands):
+        data = Operand(_torch_data(torch, input, operand), op.xp, op.kind, False)
+        outs += _run(data, [spec], [operand], "torch", [False])
     for k, (_, coords) in enumerate(operands):
         if coords is not None:
             # torch concatenates the edges with the interior, whose per-point
@@ -453,6 +494,25 @@ def _numpy_compiled(data: np.ndarray, step: Any, coords: Any) -> bool:
     return isinstance(step, np.generic) and np.result_type(data.dtype, step) == data.dtype
 
 
+def _python_number_failure(exc: Exception, values: list, func: str) -> Exception:
+    """A clear error for numpy's own arithmetic failing on spacings that are
+    Python numbers other than int/float/complex (``Fraction``, ``Decimal``,
+    object arrays of them): numpy.gradient fails there too, with the bare
+    ``OverflowError``/``ZeroDivisionError``/``TypeError`` of the number type.
+    Any other failure is re-raised as it is (it is not the caller's input)."""
+    plain = (int, float, complex, np.generic)
+    for k, v in enumerate(values):
+        if isinstance(v, np.ndarray) and v.dtype == object or np.ndim(v) == 0 and not isinstance(v, plain):
+            what = f"coordinates of {type(np.ravel(v)[0]).__name__}" if np.ndim(v) else type(v).__name__
+            cls = TypeError if isinstance(exc, TypeError) else ValueError
+            return cls(
+                f"{func}: numpy's arithmetic on varargs[{k}] ({what}) fails with {type(exc).__name__}: {exc} "
+                "(numpy.gradient fails the same way); convert the spacing to float64 first, e.g. "
+                "np.asarray(x, dtype=float) or float(h)"
+            )
+    return exc
+
+
 def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
     """Drop-in for ``numpy.gradient``: same varargs, return value and dtype rules.
 
@@ -499,13 +559,7 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
         axes = _args.normalize_dims(axis, op.ndim, func, "axis")
         entries = _args.numpy_style_spacing(varargs, axes, op.shape, func, complex_coords=True)
         if edge_order > 2:
-            for k, e in enumerate(entries):
-                if e.coords is not None and np.iscomplexobj(e.coords):
-                    raise TypeError(
-                        f"{func}: varargs[{k}] holds complex coordinates, which numpy's own schemes "
-                        f"(edge_order 1 and 2) take; edge_order={edge_order} is gradkit's wider edges, "
-                        "computed from real coordinates only"
-                    )
+            _check_real_coordinates(entries, edge_order, func, "varargs", "numpy's")
         specs = _args.make_specs(
             op.shape, axes, entries, func=func, edge_order=edge_order, accuracy=2,
             eps=op.rounding_unit() if edge_order > 2 else None,
@@ -533,23 +587,30 @@ def numpy_gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1)
             # masked. The very operations, on the masked array, give its
             # values and its mask.
             masked = arr.astype(np.float64) if arr.dtype.kind in "iu" else arr  # numpy widens integers first
-            outs = _run(Operand(masked, _MaskedNamespace(op.xp), op.kind, True), specs, operands, "numpy",
-                        [False] * len(specs))
+            try:
+                outs = _run(Operand(masked, _MaskedNamespace(op.xp), op.kind, True), specs, operands, "numpy",
+                            [False] * len(specs))
+            except (TypeError, ValueError, ArithmeticError) as exc:
+                raise _python_number_failure(exc, values, func) from None
             if masked.ndim == 1 and specs and specs[0].n > 1:
                 outs = [_scalar_edges(outs[0], masked, op, specs, operands)]
-            outs = [_mask_like_numpy(o if o.dtype == otype else o.astype(otype), arr) for o in outs]
+            with np.errstate(over="ignore"):  # numpy's own store into its output: beyond the range is inf
+                outs = [_mask_like_numpy(o if o.dtype == otype else o.astype(otype), arr) for o in outs]
             return outs[0] if len(outs) == 1 else tuple(outs)
         fast = [_numpy_compiled(data, step, coords) for step, coords in operands]
         try:
-            outs = _run(Operand(data, op.xp, op.kind, True), specs, operands, "numpy", fast)
-        except TypeError:
-            if data.dtype != object:
-                raise
-            # numpy's object arithmetic fails (Decimal with a float step):
-            # the numbers as float64 instead (op.array, validated).
-            outs = _run(op, specs, operands, "numpy", fast)
-        with np.errstate(over="ignore"):  # numpy's own store into its output: beyond the range is inf
-            outs = [o if o.dtype == otype else o.astype(otype) for o in outs]
+            try:
+                outs = _run(Operand(data, op.xp, op.kind, True), specs, operands, "numpy", fast)
+            except TypeError:
+                if data.dtype != object:
+                    raise
+                # numpy's object arithmetic fails (Decimal with a float step):
+                # the numbers as float64 instead (op.array, validated).
+                outs = _run(op, specs, operands, "numpy", fast)
+            with np.errstate(over="ignore"):  # numpy's own store into its output: beyond the range is inf
+                outs = [o if o.dtype == otype else o.astype(otype) for o in outs]
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise _python_number_failure(exc, values, func) from None
 
     if isinstance(arr, np.ma.MaskedArray):
         # numpy's result is masked wherever a stencil uses a masked sample

@@ -765,7 +765,14 @@ class Explanation:
             ) from None
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+        # Samples near the ends of the float range overflow in the drawing's
+        # own arithmetic (curve, tangent, margins): what cannot be drawn is
+        # left out, without a warning.
+        with np.errstate(all="ignore"):
+            return self._draw(ax)
 
+    def _draw(self, ax: Any) -> Any:
+        d = self._detail
         # Masked samples (masked arrays) are not drawn as values: they have none.
         masked_used = np.array([j in self.masked_indices for j in self.indices], dtype=bool)
         ok = ~masked_used
@@ -839,8 +846,11 @@ class Explanation:
         ys = np.concatenate([sv[ok], ctx_v[~ctx_masked], [fi], [0.0] if self.masked and not ok.any() else []])
         if self.order == 1 and not self.masked:
             ys = np.concatenate([ys, fi + result * (np.array([-1, 1]) * 0.45 * span)])
-        ymin, ymax = float(np.nanmin(ys)), float(np.nanmax(ys))
+        ys = ys[np.isfinite(ys)]
+        ymin, ymax = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
         yr = ymax - ymin if ymax > ymin else 1.0
+        if not math.isfinite(ymin - 0.3 * yr) or not math.isfinite(ymax + 0.3 * yr):
+            yr = 0.0  # no room for margins at the end of the float range
         level = ymin - 0.2 * yr
         xs_all = sorted(set(np.round(px, 15)) | set(np.round(sx, 15)))
         for name, value in self.steps.items():
@@ -858,7 +868,8 @@ class Explanation:
                     ha="right", va="bottom", fontsize=9, color="0.3")
         for x in xs_all:
             ax.axvline(x, color="0.85", lw=0.8, zorder=0)
-        ax.set_ylim(level - 0.1 * yr, ymax + 0.3 * yr)
+        if level - 0.1 * yr < ymax + 0.3 * yr:
+            ax.set_ylim(level - 0.1 * yr, ymax + 0.3 * yr)
         ax.set_xlabel("x")
         ax.set_ylabel("f")
         ax.set_title(
@@ -1423,8 +1434,8 @@ def _split_mask(f: Any) -> tuple[Any, np.ndarray | None]:
         return f, None
     mask = np.ma.getmask(f)
     data = np.ma.getdata(f)
-    if mask is np.ma.nomask or not mask.any():
-        return data, None
+    if mask is np.ma.nomask or mask.dtype.names is not None or not mask.any():
+        return data, None  # (a structured mask goes with structured data, which is refused by its dtype)
     return data, np.broadcast_to(mask, data.shape)
 
 

@@ -615,8 +615,28 @@ def model_torch(input, spacing=1, dim=None, edge_order=1) -> tuple[DataModel, li
     for it in items:
         if is_torch(it) and it.ndim == 0 and it.requires_grad:
             raise Invalid("0-d spacing that requires grad")
-    entries = torch_style(spacing, axes, d.shape)
+    entries = torch_style(_as_torch_tensors(spacing), axes, d.shape)
     return d, [make_axis(a, d.shape[a], e, 1, 2, eo, False, None) for a, e in zip(axes, entries)]
+
+
+def _as_torch_tensors(spacing: Any) -> Any:
+    """Coordinate lists as torch_gradient documents it takes them: as
+    ``torch.tensor(list)``, rounded to the default float (torch itself
+    refuses them), so that the exact reference sees the coordinates that
+    are computed with."""
+    import torch
+
+    if not isinstance(spacing, (list, tuple)):
+        return spacing
+    items = []
+    for it in spacing:
+        if isinstance(it, (list, tuple, range)) and arg_ndim(it) == 1:
+            try:
+                it = torch.tensor(it)
+            except (TypeError, ValueError, RuntimeError, OverflowError):
+                pass
+        items.append(it)
+    return type(spacing)(items)
 
 
 # ---------------------------------------------------------------------------
