@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 import array_api_compat
+import numpy as np
 
 from ..stencils import AxisPlan
 from . import chunked, cpu, generic
@@ -96,6 +97,10 @@ def apply(
             out[...] = result
             return out
         return result
+    if real_dtype is not None and isinstance(f, np.ndarray) and type(f) is not np.ndarray and not np.ma.isMaskedArray(f):
+        # A plain subclass (np.memmap, ...) computes as its base class: the
+        # same kernel, so the same bits as the plain array.
+        f = f.view(np.ndarray)
     if coords is None and real_dtype is not None and cpu.supports(f) and compiled_available():
         return cpu.apply_plan(f, plan, axis, out=out, step=step, serial=serial)
     if array_api_compat.is_jax_array(f) and not _is_tracer(f) and not _is_tracer(coords):
