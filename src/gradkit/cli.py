@@ -353,7 +353,7 @@ def _flag_names(line: str, args: argparse.Namespace | None) -> str:
 # Output
 # ---------------------------------------------------------------------------
 def _table_rows(explanations) -> list[tuple[str, ...]]:
-    from .explain import _fmt, _fmt_exact
+    from .explain._format import _fmt, _fmt_exact
 
     rows = []
     for e in explanations:
@@ -375,7 +375,7 @@ _HEADER = ("i", "x", "f", "offsets", "scheme", "result")
 
 
 def _print_table(explanations, plain: bool) -> None:
-    from .explain import _deriv_text
+    from .explain._format import _deriv_text
 
     order = explanations[0].order
     title = f"{_deriv_text(order, 'x[i]')} at every point ({len(explanations)} samples)"
@@ -415,7 +415,7 @@ def _print_table(explanations, plain: bool) -> None:
 
 
 def _markdown_table(explanations) -> str:
-    from .explain import _deriv_text
+    from .explain._format import _deriv_text
 
     out = [f"**{_deriv_text(explanations[0].order, 'x[i]')} at every point**", ""]
     out.append("| " + " | ".join(_HEADER) + " |")

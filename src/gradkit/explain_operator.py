@@ -14,7 +14,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _args
-from .explain import Explanation, _fmt, explain
+from .explain._format import _fmt
+from .explain import Explanation, explain
 from .operators import _components
 
 __all__ = ["explain_operator", "OperatorExplanation"]

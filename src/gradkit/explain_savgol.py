@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _args, smoothing
 from ._arrays import as_operand
-from .explain import _fmt
+from .explain._format import _fmt
 from .smooth import _check_int, _grid, _line_coords, smooth_derivative
 
 __all__ = ["explain_savgol", "SavgolExplanation"]

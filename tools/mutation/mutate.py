@@ -22,7 +22,7 @@ TARGETS = [
     "src/gradkit/_args.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/gradkit/kernels").glob("*.py")),
     "src/gradkit/compat.py",
-    "src/gradkit/explain.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/gradkit/explain").glob("*.py")),
     "src/gradkit/cli.py",
 ]
 

@@ -44,6 +44,8 @@ def group_of(rel: str) -> str:
     name = rel.removeprefix("src/gradkit/")
     if name.startswith("kernels/"):
         return "kernels"
+    if name.startswith("explain/"):
+        return "explain"
     return name.removesuffix(".py")
 
 GROUPS = ["stencils", "_args", "kernels", "compat", "explain", "cli"]

@@ -11,7 +11,6 @@ renderings are only *descriptions* of those weights in terms of the steps.
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 import sys
 from dataclasses import dataclass, field
@@ -20,264 +19,40 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import _args
-from ._arrays import Operand, as_operand, is_torch
-from .derivatives import _UNSET, _dim_or_axis, _gradient_edge_order, evaluate, native_dtypes
-from .kernels import chunked
-from .stencils import AxisPlan, _fornberg, interior_width
+from .. import _args
+from .._arrays import Operand, as_operand, is_torch
+from . import _plot, _render
+from ._format import (
+    _ordinal,
+    _is_complex,
+    _fmt,
+    _paren,
+    _deriv_text,
+    _deriv_latex,
+    _sample_text,
+    _sample_latex,
+    _shape_name,
+    _what_of,
+    _step_name,
+    _step_key,
+    _span,
+    _lin_text,
+    _SymWeight,
+    _closed_form,
+    _unit_rationals,
+    _rational_weight_text,
+    _rational_sum_text,
+    _den_text,
+    _index_text,
+    _signed_join,
+)
+from ..derivatives import _UNSET, _dim_or_axis, _gradient_edge_order, evaluate, native_dtypes
+from ..kernels import chunked
+from ..stencils import AxisPlan, interior_width
 
 __all__ = ["explain", "Explanation"]
 
 _FUNC = "explain"
-
-
-# ---------------------------------------------------------------------------
-# Small formatting helpers
-# ---------------------------------------------------------------------------
-def _ordinal(k: int) -> str:
-    if 10 <= k % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
-
-
-def _is_complex(v: Any) -> bool:
-    return isinstance(v, (complex, np.complexfloating)) or (
-        isinstance(v, np.ndarray) and np.iscomplexobj(v)
-    )
-
-
-def _fmt(v: Any, digits: int = 6) -> str:
-    """A number for humans: integers without '.0', short decimals as they are, else ``digits``."""
-    if v is np.ma.masked:
-        return "masked"
-    if _is_complex(v):
-        c = complex(v)
-        if c.imag == 0:
-            return _fmt(c.real, digits)
-        sign = "-" if c.imag < 0 or (c.imag == 0 and math.copysign(1, c.imag) < 0) else "+"
-        return f"({_fmt(c.real, digits)}{sign}{_fmt(abs(c.imag), digits)}j)"
-    x = float(v)
-    if not math.isfinite(x):
-        return str(x)
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    r = repr(x)
-    if len(r) <= digits + 3 and "e" not in r:
-        return r
-    return f"{x:.{digits}g}"
-
-
-def _fmt_exact(v: Any) -> str:
-    """A number in full (round-trip) precision."""
-    if v is np.ma.masked:
-        return "masked"
-    if isinstance(v, (float, int)) and not isinstance(v, bool):
-        x = float(v)
-        if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
-            return str(int(x))
-        return repr(v)
-    if isinstance(v, complex):
-        return repr(v)
-    return str(v)
-
-
-def _paren(text: str) -> str:
-    """Parenthesise a negative number so it can be multiplied."""
-    return f"({text})" if text.startswith("-") else text
-
-
-def _json_num(v: Any) -> Any:
-    """A JSON-safe number: complex as [re, im]; nan/inf as strings; masked as None."""
-    if v is np.ma.masked:
-        return None
-    if _is_complex(v):
-        c = complex(v)
-        return [_json_num(c.real), _json_num(c.imag)]
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (numbers.Integral, np.integer)):
-        return int(v)
-    x = float(v)
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    return x
-
-
-def _deriv_text(order: int, at: str = "x_i") -> str:
-    if order == 0:
-        return f"f({at})"
-    if order <= 3:
-        return f"f{chr(39) * order}({at})"
-    return f"f^({order})({at})"
-
-
-def _deriv_latex(order: int, at: str = "x_i") -> str:
-    if order == 0:
-        return f"f({at})"
-    if order <= 3:
-        return f"f{chr(39) * order}({at})"
-    return f"f^{{({order})}}({at})"
-
-
-def _sample_text(o: int) -> str:
-    return "f[i]" if o == 0 else f"f[i{o:+d}]"
-
-
-def _sample_latex(o: int) -> str:
-    return "f_i" if o == 0 else f"f_{{i{o:+d}}}"
-
-
-def _shape_name(points: int) -> str:
-    return {1: "constant", 2: "line", 3: "parabola", 4: "cubic"}.get(
-        points, f"polynomial of degree {points - 1}"
-    )
-
-
-def _what_of(order: int) -> str:
-    return {0: "value", 1: "slope", 2: "second derivative"}.get(order, f"{_ordinal(order)} derivative")
-
-
-# ---------------------------------------------------------------------------
-# Symbolic weights of 2- and 3-point stencils, in terms of the steps
-# ---------------------------------------------------------------------------
-# A linear form is a dict {step name: integer coefficient}; the name "1" is
-# the constant term. Step names: hl = x[i] - x[i-1], hl2 = x[i-1] - x[i-2],
-# ..., hr = x[i+1] - x[i], hr2 = x[i+2] - x[i+1], ...
-
-
-def _step_name(o: int) -> str:
-    """Name of the gap between samples i+o-1 and i+o."""
-    if o <= 0:
-        k = 1 - o
-        return "hl" if k == 1 else f"hl{k}"
-    return "hr" if o == 1 else f"hr{o}"
-
-
-def _step_key(name: str) -> tuple[int, int]:
-    if name == "1":
-        return (2, 0)
-    side = 0 if name.startswith("hl") else 1
-    return (side, int(name[2:] or 1))
-
-
-def _step_latex(name: str) -> str:
-    if name == "h":
-        return "h"
-    side, k = name[1], name[2:]
-    return f"h_{{{side}{k}}}" if k else f"h_{side}"
-
-
-def _position(o: int) -> dict[str, int]:
-    """x[i+o] - x[i] as a signed sum of steps."""
-    if o > 0:
-        return {_step_name(k): 1 for k in range(1, o + 1)}
-    return {_step_name(k): -1 for k in range(o + 1, 1)}
-
-
-def _span(a: int, b: int) -> dict[str, int]:
-    """x[i+b] - x[i+a] (a < b) as a sum of steps."""
-    return {_step_name(k): 1 for k in range(a + 1, b + 1)}
-
-
-def _add(p: dict[str, int], q: dict[str, int], sign: int = 1) -> dict[str, int]:
-    out = dict(p)
-    for k, v in q.items():
-        out[k] = out.get(k, 0) + sign * v
-    return {k: v for k, v in out.items() if v != 0}
-
-
-def _lin_text(form: dict[str, int], latex: bool = False) -> str:
-    items = sorted(((k, v) for k, v in form.items() if v), key=lambda kv: _step_key(kv[0]))
-    items.sort(key=lambda kv: kv[1] < 0)  # positive terms first
-    out = []
-    for n, (name, c) in enumerate(items):
-        sym = "" if name == "1" else (_step_latex(name) if latex else name)
-        mag = abs(c)
-        term = str(mag) if name == "1" else (sym if mag == 1 else f"{mag}{sym}")
-        if n == 0:
-            out.append(("-" if c < 0 else "") + term)
-        else:
-            out.append(f" {'-' if c < 0 else '+'} {term}")
-    return "".join(out) or "0"
-
-
-def _lin_value(form: dict[str, int], steps: dict[str, Any]) -> Any:
-    return sum(c * (1 if name == "1" else steps[name]) for name, c in form.items())
-
-
-@dataclass(frozen=True)
-class _SymWeight:
-    """``sign * numerator / prod(denominator)``, each a linear form in the steps."""
-
-    sign: int
-    numerator: dict[str, int]
-    denominator: tuple[dict[str, int], ...]
-
-    def text(self, latex: bool = False) -> str:
-        num = _lin_text(self.numerator, latex)
-        factors = [_lin_text(d, latex) for d in self.denominator]
-        if latex:
-            den = " ".join(f"({f})" if len(d) > 1 else f for f, d in zip(factors, self.denominator))
-            return ("-" if self.sign < 0 else "") + f"\\frac{{{num}}}{{{den}}}"
-        if len(self.numerator) > 1:
-            num = f"({num})"
-        den = " ".join(f"({f})" if len(d) > 1 else f for f, d in zip(factors, self.denominator))
-        if len(self.denominator) > 1:
-            den = f"({den})"
-        return ("-" if self.sign < 0 else "") + f"{num}/{den}"
-
-    def substituted(self, steps: dict[str, Any]) -> str:
-        num = _fmt(_lin_value(self.numerator, steps))
-        dens = [_fmt(_lin_value(d, steps)) for d in self.denominator]
-        den = "·".join(_paren(d) for d in dens)
-        if len(dens) > 1:
-            den = f"({den})"
-        return ("-" if self.sign < 0 else "") + f"{_paren(num) if self.sign < 0 else num}/{den}"
-
-
-def _closed_form(offsets: Sequence[int], order: int) -> list[_SymWeight] | None:
-    """Closed-form weights (Lagrange) of a 2- or 3-point stencil, or None."""
-    m = len(offsets)
-    if not (m == 2 and order == 1) and not (m == 3 and order in (1, 2)):
-        return None
-    out = []
-    for j in offsets:
-        others = [k for k in offsets if k != j]
-        sign = 1
-        den = []
-        for k in others:
-            # x[i+j] - x[i+k] = sign(j - k) * span
-            sign *= 1 if j > k else -1
-            den.append(_span(min(j, k), max(j, k)))
-        if m == 2:
-            num = {"1": 1}
-        elif order == 1:  # d/dx of (x - p_k)(x - p_l) at 0 is -(p_k + p_l)
-            num = _add({}, _add(_position(others[0]), _position(others[1])), -1)
-        else:  # second derivative of (x - p_k)(x - p_l) is 2
-            num = {"1": 2}
-        negatives = sum(c < 0 for c in num.values())
-        if negatives == len(num) or (sign < 0 and negatives):
-            num = {k: -c for k, c in num.items()}
-            sign = -sign
-        den.sort(key=lambda d: (len(d), sorted(_step_key(k) for k in d)))
-        out.append(_SymWeight(sign, num, tuple(den)))
-    return out
-
-
-def _unit_rationals(unit: np.ndarray, offsets: Sequence[int], order: int) -> list[Fraction] | None:
-    """The exact rational unit-step weights of ``offsets`` (the plan's own
-    recurrence, run on rationals), if the plan's weights ``unit`` are exactly
-    them rounded once; else None (the weights are shown as decimals)."""
-    if np.iscomplexobj(unit) or len(unit) != len(offsets):
-        return None
-    exact = _fornberg([Fraction(int(o)) for o in offsets], order)
-    if any(float(e) != float(u) for e, u in zip(exact, unit)):
-        return None
-    return list(exact)
 
 
 # ---------------------------------------------------------------------------
@@ -407,193 +182,9 @@ class Explanation:
             + (f", masked_indices={self.masked_indices!r})" if self.masked else ")")
         )
 
-    def _masked_line(self) -> str:
-        """The sentence that says a masked output is masked, and why."""
-        labels = self._detail.masked_labels
-        which = (
-            f"the masked sample {labels[0]}"
-            if len(labels) == 1
-            else "the masked samples " + ", ".join(labels[:-1]) + f" and {labels[-1]}"
-        )
-        return (
-            f"Masked: the stencil uses {which}, so the result is masked (as in NumPy's "
-            "arithmetic on masked arrays: an output is masked when a sample it uses is masked)."
-        )
-
-    # ---------------------------------------------------------------- text
-    def _point(self) -> str:
-        return f"x[{self._detail.position}]"
-
-    def _heading(self) -> str:
-        d = self._detail
-        what = {0: "the value", 1: "the first derivative", 2: "the second derivative"}.get(
-            self.order, f"the {_ordinal(self.order)} derivative"
-        )
-        value = "is masked" if self.masked else f"≈ {_fmt(self.result)}"
-        return (
-            f"{_deriv_text(self.order, self._point())} {value}: {what} at index {self.index!r}"
-            f"{d.nd_prefix}, from {len(self.offsets)} sample{'s' if len(self.offsets) != 1 else ''}"
-        )
-
-    def _why(self) -> str:
-        d = self._detail
-        m = len(d.interp_offsets)
-        if self.order == 0:
-            return "Why: the zeroth derivative is the sample itself."
-        text = (
-            f"Why it works: exactly one {_shape_name(m)} passes through "
-            f"{'these' if m == len(self.offsets) else 'the'} {m} samples"
-            f"{' (f[i] included)' if m != len(self.offsets) else ''}; the weighted sum is its "
-            f"{_what_of(self.order)} at {self._point()}, so the estimate is exact whenever f is "
-            f"a polynomial of degree {m - 1} or less."
-        )
-        if not self.uniform and self.offsets == (-1, 0, 1) and self.order == 1:
-            text += (
-                " No other values of f are needed: the neighbours f[i-1] and f[i+1] are "
-                "f(x_i - hl) and f(x_i + hr)."
-            )
-        return text
-
-    def _notes(self) -> list[str]:
-        d = self._detail
-        notes = []
-        if self.kind in ("forward", "backward", "off-centre"):
-            notes.append(
-                "Near an edge there are not enough samples on both sides, so the stencil is "
-                f"{'one-sided' if self.kind != 'off-centre' else 'off-centre'}."
-            )
-        if d.periodic_wrap:
-            notes.append(
-                f"The axis is periodic: indices wrap around (j -> j mod {d.n}) and a sample "
-                f"across the end sits one period P = {_fmt(d.period)} away."
-            )
-        if self.uniform and 0 not in self.offsets and self.order >= 1:
-            notes.append("On a uniform grid the weight of f[i] is exactly 0 here, so f[i] is not used.")
-        return notes
-
-    def _sample_rows(self) -> list[tuple[str, ...]]:
-        d = self._detail
-        rows = []
-        for o, j, xl, x, v, w, t in zip(
-            self.offsets, self.indices, d.x_labels, self.coordinates, self.values, self.weights, self.terms
-        ):
-            if j in self.masked_indices:
-                v = t = np.ma.masked
-            rows.append((f"{o:+d}" if o else "0", str(j), _fmt(x), _fmt(v), _fmt(w), _fmt(t)))
-        return rows
-
     def __str__(self) -> str:
-        d = self._detail
-        lines = [self._heading(), f"Scheme: {self.scheme}", ""]
-        lines.append(f"Samples used ({len(self.offsets)}):")
-        header = ("offset", "index", "x", "f")
-        rows = [r[:4] for r in self._sample_rows()]
-        widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(header)]
-        lines.append("  " + "  ".join(h.rjust(w) for h, w in zip(header, widths)))
-        for r in rows:
-            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths)))
-        lines.append("")
-        if d.step_lines:
-            lines.append("Steps:")
-            lines += [f"  {s}" for s in d.step_lines]
-            lines.append("")
-        lines.append("Formula:")
-        lines.append(f"  {self.formula}")
-        lines.append("")
-        lines.append("Weights:")
-        wl = [f"w[{o:+d}]" if o else "w[0]" for o in self.offsets]
-        ww = max(len(s) for s in wl)
-        for label, o, text, w in zip(wl, self.offsets, self._weight_derivations(), self.weights):
-            lines.append(f"  {label.ljust(ww)} = {text}")
-        lines.append("")
-        if self.masked:
-            lines.append(self._masked_line())
-            lines.append("")
-            lines.append(f"Result: masked  (gradkit.{d.func_name} masks index {self.index!r} by the same rule)")
-        else:
-            lines.append("Substituted:")
-            lines += [f"  {s}" for s in self._substitution_lines()]
-            lines.append("")
-            lines.append(
-                f"Result: {_fmt_exact(self.result)}  (exactly what gradkit.{d.func_name} returns at "
-                f"index {self.index!r})"
-            )
-        rounded = _fmt(self.result, 12)
-        if (
-            not self.masked
-            and not _is_complex(self.result)
-            and rounded != _fmt_exact(self.result)
-            and rounded == _fmt(self.result, 6)
-            and "nan" not in rounded
-            and "inf" not in rounded
-        ):
-            lines.append(
-                f"  = {rounded} up to floating-point rounding: weights such as "
-                "1/3 have no exact binary form, so the last digit can differ."
-            )
-        if d.approximate_sum_note and not self.masked:
-            lines.append(
-                f"  (computed in {self.dtype}; the sums above are in float64, so the last digits may differ)"
-            )
-        for note in self._notes():
-            lines.append(note)
-        lines.append(self._why())
-        return "\n".join(lines)
+        return _render.text(self)
 
-    def _weight_derivations(self) -> list[str]:
-        d = self._detail
-        out = []
-        for k, w in enumerate(self.weights):
-            if d.closed is not None:
-                sym = d.closed[k]
-                out.append(f"{sym.text()} = {sym.substituted(self.steps)} = {_fmt(w)}")
-            elif d.rationals is not None:
-                out.append(f"{_rational_weight_text(d.rationals[k], self.order)} = {_fmt(w)}")
-            else:
-                out.append(_fmt(w))
-        return out
-
-    @np.errstate(all="ignore")  # the arithmetic shown may overflow (inf data); it is text
-    def _substitution_lines(self) -> list[str]:
-        d = self._detail
-        lhs = f"{_deriv_text(self.order, self._point())} ≈ "
-        pad = " " * (len(lhs) - 2)
-        lines = []
-        if d.closed is not None and self.offsets == (-1, 0, 1) and self.order == 1:
-            hl, hr = self.steps["hl"], self.steps["hr"]
-            fm, f0, fp = self.values
-            a, b, c = _fmt(hl), _fmt(hr), _fmt(fp)
-            num = (
-                f"{_paren(a)}²·{_paren(c)} - {_paren(b)}²·{_paren(_fmt(fm))} + "
-                f"({_paren(b)}² - {_paren(a)}²)·{_paren(_fmt(f0))}"
-            )
-            den = f"{_paren(a)}·{_paren(b)}·{_paren(_fmt(hl + hr))}"
-            lines.append(lhs + f"({num}) / ({den})")
-            top = hl * hl * fp - hr * hr * fm + (hr * hr - hl * hl) * f0
-            bottom = hl * hr * (hl + hr)
-            lines.append(pad + f"= {_fmt(top)} / {_fmt(bottom)}")
-            lines.append(pad + f"= {_fmt(top / bottom)}")
-            lines.append("  or, as a weighted sum of the samples:")
-        elif d.rationals is not None and self.order >= 1:
-            num = _rational_sum_text(d.rationals, [_paren(_fmt(v)) for v in self.values], dot=True)
-            den = _common_denominator(d.rationals)
-            h = _paren(_fmt(d.step))
-            hp = h if self.order == 1 else (f"{h}²" if self.order == 2 else f"{h}^{self.order}")
-            lines.append(lhs + f"({num}) / " + (f"({den}·{hp})" if den != 1 else hp))
-            top = sum(int(fr * den) * v for fr, v in zip(d.rationals, self.values))
-            bottom = den * d.step**self.order
-            lines.append(pad + f"= {_fmt(top)} / {_fmt(bottom)}")
-            lines.append(pad + f"= {_fmt(top / bottom)}")
-            lines.append("  or, as a weighted sum of the samples:")
-        products = " + ".join(f"{_paren(_fmt(w))}·{_paren(_fmt(v))}" for w, v in zip(self.weights, self.values))
-        lines.append(lhs + products)
-        if len(self.terms) > 1:
-            lines.append(pad + "= " + " + ".join(_paren(_fmt(t)) for t in self.terms))
-        total = self.terms.sum()
-        lines.append(pad + f"= {_fmt(total)}")
-        return lines
-
-    # ------------------------------------------------------------ markdown
     def to_markdown(self) -> str:
         """The explanation as Markdown (a table of samples, the formula in LaTeX).
 
@@ -608,43 +199,11 @@ class Explanation:
         >>> md.splitlines()[0]
         "**f'(x[1]) ≈ -2** — central, 2nd-order accurate, non-uniform grid"
         """
-        d = self._detail
-        out = [
-            f"**{_deriv_text(self.order, self._point())} "
-            f"{'is masked' if self.masked else '≈ ' + _fmt(self.result)}** — {self.scheme}",
-            "",
-        ]
-        if d.nd_prefix:
-            out += [f"Index {self.index!r}{d.nd_prefix}.", ""]
-        out.append("| offset | index | x | f | weight | weight × f |")
-        out.append("|---:|---:|---:|---:|---:|---:|")
-        for r in self._sample_rows():
-            out.append("| " + " | ".join(r) + " |")
-        out.append("")
-        if d.step_lines:
-            out.append("Steps: " + "; ".join(f"`{s}`" for s in d.step_lines))
-            out.append("")
-        out.append(f"$${self.formula_latex}$$")
-        out.append("")
-        if self.masked:
-            out.append(self._masked_line())
-            out.append("")
-            out.append(f"Result: **masked** (what `gradkit.{d.func_name}` returns here)")
-        else:
-            total = " + ".join(_paren(_fmt(t)) for t in self.terms)
-            out.append(
-                f"Result: {total} = **{_fmt_exact(self.result)}** (what `gradkit.{d.func_name}` returns here)"
-            )
-        out.append("")
-        for note in self._notes():
-            out += [note, ""]
-        out.append(f"*{self._why()}*")
-        return "\n".join(out) + "\n"
+        return _render.markdown(self)
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+        return _render.markdown(self)
 
-    # --------------------------------------------------------------- LaTeX
     def to_latex(self) -> str:
         """The derivation as a LaTeX ``aligned`` block (use inside ``$$ ... $$``).
 
@@ -659,30 +218,8 @@ class Explanation:
         >>> tex.startswith("\\\\begin{aligned}") and "h_l" in tex
         True
         """
-        d = self._detail
-        rows = []
-        for name, value in self.steps.items():
-            rows.append(f"{_step_latex(name)} &= {_latex_num(value)}")
-        lhs = _deriv_latex(self.order, f"x_{{{d.position}}}")
-        general = self.formula_latex.split("\\approx", 1)[-1].strip()
-        rows.append(f"{lhs} &\\approx {general}")
-        if self.masked:
-            labels = ", ".join(
-                _sample_latex(o) for o, j in zip(self.offsets, self.indices) if j in self.masked_indices
-            )
-            rows.append(
-                f"&= \\text{{masked: the stencil uses the masked sample"
-                f"{'s' if len(self.masked_indices) > 1 else ''} }} {labels}"
-            )
-        else:
-            sub = " + ".join(
-                f"({_latex_num(w)})({_latex_num(v)})" for w, v in zip(self.weights, self.values)
-            )
-            rows.append(f"&= {sub}")
-            rows.append(f"&= {_latex_num(self.result, exact=True)}")
-        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+        return _render.latex(self)
 
-    # ---------------------------------------------------------------- dict
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict of every field.
 
@@ -700,33 +237,8 @@ class Explanation:
         >>> json.dumps({k: e.to_dict()[k] for k in ("offsets", "weights", "result")})
         '{"offsets": [-1, 0], "weights": [-0.3333333333333333, 0.3333333333333333], "result": 5.0}'
         """
-        return {
-            "index": list(self.index) if isinstance(self.index, tuple) else int(self.index),
-            "axis": self.axis,
-            "order": self.order,
-            "offsets": [int(o) for o in self.offsets],
-            "indices": [int(j) for j in self.indices],
-            "coordinates": [_json_num(v) for v in self.coordinates],
-            "steps": {k: _json_num(v) for k, v in self.steps.items()},
-            "weights": [_json_num(v) for v in self.weights],
-            "values": [_json_num(v) for v in self.values],
-            "terms": [_json_num(v) for v in self.terms],
-            "result": _json_num(self.result),
-            "scheme": self.scheme,
-            "kind": self.kind,
-            "accuracy": self.accuracy,
-            "uniform": self.uniform,
-            "boundary": self._detail.boundary,
-            "formula": self.formula,
-            "formula_latex": self.formula_latex,
-            "weight_formulas": list(self.weight_formulas),
-            "dtype": self.dtype,
-            "masked": self.masked,
-            "masked_indices": [int(j) for j in self.masked_indices],
-            **({"note": self._masked_line()} if self.masked else {}),
-        }
+        return _render.as_dict(self)
 
-    # ---------------------------------------------------------------- plot
     def plot(self, ax: Any = None) -> Any:
         """Draw the samples, the interpolating polynomial and (order 1) its tangent.
 
@@ -769,197 +281,7 @@ class Explanation:
         # own arithmetic (curve, tangent, margins): what cannot be drawn is
         # left out, without a warning.
         with np.errstate(all="ignore"):
-            return self._draw(ax)
-
-    def _draw(self, ax: Any) -> Any:
-        d = self._detail
-        # Masked samples (masked arrays) are not drawn as values: they have none.
-        masked_used = np.array([j in self.masked_indices for j in self.indices], dtype=bool)
-        ok = ~masked_used
-        result = math.nan if self.masked else float(self.result)
-        sx = self.coordinates.astype(float)
-        sv = np.ma.getdata(self.values).astype(float)
-        xi = float(d.coordinate_at_point)
-        px = d.interp_coordinates.astype(float)
-        pv = d.interp_values.astype(float)
-        if not d.point_masked:
-            fi = float(d.value_at_point)
-        elif not self.masked and ok.any():
-            # f[i] is masked but unused (weight 0): draw the point on the stencil's polynomial.
-            fi = float(_lagrange(sx, sv, np.array([xi]))[0])
-            pv = np.where(px == xi, fi, pv)
-        else:
-            fi = math.nan
-        lo, hi = float(px.min()), float(px.max())
-        span = hi - lo if hi > lo else 1.0
-
-        ctx_x = d.context_coordinates.astype(float)
-        ctx_v = d.context_values.astype(float)
-        ctx_masked = (
-            np.zeros(len(ctx_x), dtype=bool) if d.context_masked is None else d.context_masked
-        )
-        used = np.isin(ctx_x, sx)
-        other = ~used & ~ctx_masked
-        if other.any():
-            ax.plot(ctx_x[other], ctx_v[other], "o", color="0.65", ms=6, zorder=3, label="other samples")
-        masked_x = np.concatenate([ctx_x[ctx_masked & ~used], sx[masked_used]])
-        for n, x in enumerate(masked_x):
-            ax.axvline(x, color="tab:purple", ls=":", lw=1.4, zorder=1,
-                       label="masked samples" if n == 0 else None)
-
-        if len(px) >= 2 and not self.masked:
-            ext = min(0.2 * span, 0.5 * float(np.min(np.diff(np.sort(px)))))
-            grid = np.linspace(lo - ext, hi + ext, 400)
-            curve = _lagrange(px, pv, grid)
-            ax.plot(grid, curve, "-", color="tab:blue", lw=2.2, zorder=2,
-                    label=f"{_shape_name(len(px))} through the stencil points")
-
-        ax.plot(sx[ok], sv[ok], "o", color="tab:orange", ms=10, mec="black", mew=0.8, zorder=5,
-                label="samples used")
-        for o, x, v, w, m in zip(self.offsets, sx, sv, self.weights, masked_used):
-            if m:
-                ax.annotate(
-                    f"{_sample_text(o)} masked\nw = {_fmt(w, 4)}",
-                    (x, 0.97), xycoords=("data", "axes fraction"), fontsize=8.5, va="top",
-                    ha="left", color="tab:purple", zorder=4.5,
-                )
-                continue
-            ax.annotate(
-                f"{_sample_text(o)} = {_fmt(v, 4)}\nw = {_fmt(w, 4)}",
-                (x, v), textcoords="offset points", xytext=(9, 7), fontsize=8.5,
-                va="bottom", ha="left", zorder=4.5,
-                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.8", alpha=0.75),
-            )
-        if self.order == 1 and not self.masked:
-            half = 0.45 * span
-            tx = np.array([xi - half, xi + half])
-            ax.plot(tx, fi + result * (tx - xi), "--", color="tab:red", lw=1.8, zorder=4,
-                    label=f"tangent at x[{d.position}], slope {_fmt(result, 5)}")
-        if math.isfinite(fi):
-            ax.plot([xi], [fi], "*", color="tab:red", ms=16, mec="black", mew=0.6, zorder=7,
-                    label=f"the point x[{d.position}] = {_fmt(xi, 5)}")
-        else:
-            ax.axvline(xi, color="tab:red", ls="--", lw=1.2, zorder=1,
-                       label=f"the point x[{d.position}] = {_fmt(xi, 5)}")
-
-        # Steps: double arrows under the samples, one per gap.
-        ys = np.concatenate([sv[ok], ctx_v[~ctx_masked], [fi], [0.0] if self.masked and not ok.any() else []])
-        if self.order == 1 and not self.masked:
-            ys = np.concatenate([ys, fi + result * (np.array([-1, 1]) * 0.45 * span)])
-        ys = ys[np.isfinite(ys)]
-        ymin, ymax = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
-        yr = ymax - ymin if ymax > ymin else 1.0
-        if not math.isfinite(ymin - 0.3 * yr) or not math.isfinite(ymax + 0.3 * yr):
-            yr = 0.0  # no room for margins at the end of the float range
-        level = ymin - 0.2 * yr
-        xs_all = sorted(set(np.round(px, 15)) | set(np.round(sx, 15)))
-        for name, value in self.steps.items():
-            if name == "h":
-                continue
-            a, b = _gap_ends(name, d, xi)
-            if a is None:
-                continue
-            ax.annotate("", xy=(b, level), xytext=(a, level),
-                        arrowprops=dict(arrowstyle="<->", color="0.25", lw=1.2, shrinkA=0, shrinkB=0))
-            ax.text((a + b) / 2, level + 0.03 * yr, f"{name} = {_fmt(value, 4)}", ha="center",
-                    va="bottom", fontsize=9, color="0.15")
-        if "h" in self.steps and len(sx) >= 1:
-            ax.text(0.99, 0.02, f"uniform grid, h = {_fmt(self.steps['h'], 4)}", transform=ax.transAxes,
-                    ha="right", va="bottom", fontsize=9, color="0.3")
-        for x in xs_all:
-            ax.axvline(x, color="0.85", lw=0.8, zorder=0)
-        if level - 0.1 * yr < ymax + 0.3 * yr:
-            ax.set_ylim(level - 0.1 * yr, ymax + 0.3 * yr)
-        ax.set_xlabel("x")
-        ax.set_ylabel("f")
-        ax.set_title(
-            f"{_deriv_text(self.order, f'x[{d.position}]')} "
-            + (f"masked: uses masked {', '.join(d.masked_labels)}" if self.masked else f"≈ {_fmt(result, 6)}")
-            + f"    ({self.scheme})",
-            fontsize=10,
-        )
-        ax.grid(False)
-        ax.legend(loc="best", fontsize=8.5, framealpha=0.9)
-        return ax
-
-
-def _gap_ends(name: str, d: _Detail, xi: float) -> tuple[Any, Any]:
-    """Coordinates of the two samples a named step lies between."""
-    side, k = name[1], int(name[2:] or 1)
-    o = k if side == "r" else 1 - k  # the gap between i+o-1 and i+o
-    offs = list(d.interp_offsets)
-    xs = dict(zip(offs, d.interp_coordinates.astype(float)))
-    xs.setdefault(0, xi)
-    if o - 1 in xs and o in xs:
-        return xs[o - 1], xs[o]
-    return None, None
-
-
-def _lagrange(xs: np.ndarray, ys: np.ndarray, at: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):  # inf/nan samples draw as inf/nan, silently
-        return _lagrange_values(xs, ys, at)
-
-
-def _lagrange_values(xs: np.ndarray, ys: np.ndarray, at: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(at, dtype=float)
-    for j in range(len(xs)):
-        basis = np.ones_like(at, dtype=float)
-        for m in range(len(xs)):
-            if m != j:
-                basis *= (at - xs[m]) / (xs[j] - xs[m])
-        out += ys[j] * basis
-    return out
-
-
-def _latex_num(v: Any, exact: bool = False) -> str:
-    if _is_complex(v):
-        c = complex(v)
-        return f"({_fmt(c.real)} {'-' if c.imag < 0 else '+'} {_fmt(abs(c.imag))}i)"
-    text = _fmt_exact(v) if exact else _fmt(v)
-    if "e" in text and "inf" not in text and "nan" not in text:
-        mant, ex = text.split("e")
-        text = f"{mant} \\times 10^{{{int(ex)}}}"
-    return text
-
-
-def _rational_weight_text(fr: Fraction, order: int) -> str:
-    """A unit-step weight divided by h**order, e.g. ``-1/(2h)`` or ``-2/h²``."""
-    hp = "h" if order == 1 else ("h²" if order == 2 else f"h^{order}")
-    if fr.denominator == 1:
-        return f"{fr.numerator}/{hp}"
-    return f"{fr.numerator}/({fr.denominator}{hp})"
-
-
-def _common_denominator(rationals: Sequence[Fraction]) -> int:
-    den = 1
-    for fr in rationals:
-        den = den * fr.denominator // math.gcd(den, fr.denominator)
-    return den
-
-
-def _rational_sum_text(rationals: Sequence[Fraction], samples: Sequence[str], dot: bool = False) -> str:
-    den = _common_denominator(rationals)
-    parts = []
-    for fr, s in zip(rationals, samples):
-        c = int(fr * den)
-        mag = abs(c)
-        term = s if mag == 1 else (f"{mag}·{s}" if dot else f"{mag}{s}")
-        if not parts:
-            parts.append(("-" if c < 0 else "") + term)
-        else:
-            parts.append(f" {'-' if c < 0 else '+'} {term}")
-    return "".join(parts)
-
-
-def _den_text(rationals: Sequence[Fraction], order: int, h: str = "h", latex: bool = False) -> str:
-    den = _common_denominator(rationals)
-    if latex:
-        hp = h if order == 1 else f"{h}^{{{order}}}"
-    else:
-        hp = h if order == 1 else (f"{h}²" if order == 2 else f"{h}^{order}")
-    if den == 1:
-        return hp
-    return f"({den}{hp})" if not latex else f"{den}{hp}"
+            return _plot.draw(self, ax)
 
 
 # ---------------------------------------------------------------------------
@@ -1370,21 +692,6 @@ def _explain_point(line: _Line, i: int) -> Explanation:
         masked=bool(masked_indices),
         masked_indices=masked_indices,
     )
-
-
-def _index_text(index: int | tuple[int, ...]) -> str:
-    return ", ".join(map(str, index)) if isinstance(index, tuple) else str(index)
-
-
-def _signed_join(parts: Sequence[tuple[int, str, str]], sep: str) -> str:
-    out = []
-    for n, (sign, coef, sample) in enumerate(parts):
-        term = f"{coef}{sep}{sample}"
-        if n == 0:
-            out.append(("-" if sign < 0 else "") + term)
-        else:
-            out.append(f" {'-' if sign < 0 else '+'} {term}")
-    return "".join(out)
 
 
 def _context(line: _Line, i: int, offsets: Sequence[int]) -> list[int]:
