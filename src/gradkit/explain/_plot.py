@@ -12,7 +12,7 @@ import numpy as np
 from ._format import _deriv_text, _fmt, _sample_text, _shape_name
 
 if TYPE_CHECKING:
-    from . import Explanation, _Detail
+    from ._model import Explanation, _Detail
 
 
 def draw(e: "Explanation", ax: Any) -> Any:

@@ -28,7 +28,7 @@ from ._format import (
 )
 
 if TYPE_CHECKING:
-    from . import Explanation
+    from ._model import Explanation
 
 
 def _masked_line(e: "Explanation") -> str:
