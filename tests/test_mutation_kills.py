@@ -426,3 +426,47 @@ def test_out_of_an_immutable_array_library_is_refused():
         op = Operand(cls(), None, "real", False)
         with pytest.raises(TypeError, match=f"arrays of {cls.__module__} cannot be written in place"):
             _args.check_out(cls(), op, [np.dtype("float64")], "derivative", False)
+
+
+# ---------------------------------------------------------------------------
+# Survivors of the fresh sample (seed 1203, 2026-12-03)
+# ---------------------------------------------------------------------------
+# kills src/gradkit/explain.py:577:55:int:0 (order >= 1 -> >= 2, before the
+# split into explain/): on a uniform grid a first derivative is substituted as
+# its rational form, (f[i+1] - f[i-1]) / (2h), worked on the numbers.
+def test_explain_substitutes_the_rational_form_of_a_uniform_first_derivative():
+    import gradkit
+
+    f = np.array([1.0, 4, 9, 16, 25])
+    text = str(gradkit.explain(f, 2, spacing=0.5))
+    section = text.split("Substituted:")[1].split("Result:")[0]
+    assert "(-4 + 16) / (2·0.5)" in section  # f[3] - f[1] over 2h, by hand
+    assert "= 12 / 1" in section and np.gradient(f, 0.5)[2] == 12
+
+
+# kills src/gradkit/explain.py:590:27:cmp:0 (len(terms) > 1 -> >= 1): a
+# one-term sum (order 0) is not restated term by term: the substitution is
+# the product and its value, two lines.
+def test_explain_one_term_substitution_has_no_restated_sum():
+    import gradkit
+
+    text = str(gradkit.explain([1.0, 4, 9, 16, 25], 2, order=0))
+    section = text.split("Substituted:")[1].split("Result:")[0].strip().splitlines()
+    assert [line.strip() for line in section] == ["f(x[2]) ≈ 1·9", "= 9"]
+
+
+# kills src/gradkit/_args.py:286:13:cmp:0 (digest is not None -> is None):
+# coordinates already validated are found by their digest, not scanned again.
+def test_validated_coordinates_are_not_scanned_twice(monkeypatch):
+    import gradkit
+    from gradkit import _args
+
+    x = np.cumsum(np.random.default_rng(11).random(257)) + 0.25
+    calls = []
+    scan = _args._scan
+    monkeypatch.setattr(_args, "_scan", lambda v: calls.append(len(v)) or scan(v))
+    first = gradkit.gradient(np.sin(x), spacing=(x,))[0]
+    second = gradkit.gradient(np.cos(x), spacing=(x.copy(),))[0]
+    assert calls == [257]
+    np.testing.assert_array_equal(first, np.gradient(np.sin(x), x))
+    np.testing.assert_array_equal(second, np.gradient(np.cos(x), x))
