@@ -470,3 +470,33 @@ def test_validated_coordinates_are_not_scanned_twice(monkeypatch):
     assert calls == [257]
     np.testing.assert_array_equal(first, np.gradient(np.sin(x), x))
     np.testing.assert_array_equal(second, np.gradient(np.cos(x), x))
+
+
+# kills src/gradkit/cli.py:547:12:raise:0 (raise -> pass): --at all draws a
+# 1-D line; N-D data without a point is refused with a usage error.
+def test_cli_at_all_refuses_nd_data(tmp_path, capsys):
+    np.save(tmp_path / "g.npy", np.arange(12.0).reshape(3, 4))
+    code = main(["explain", "--file", str(tmp_path / "g.npy"), "--at", "all", "--axis", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--at all shows a 1-D line" in err and "--at 0,0" in err
+
+
+# kills src/gradkit/explain.py:914:37:bool:0 (_latex_num(exact=False -> True)):
+# LaTeX shows weights and samples to six digits like the text; only the
+# result is written out exactly.
+def test_explain_latex_rounds_weights_like_the_text():
+    import gradkit
+
+    tex = gradkit.explain([1.0, 2, 4, 7], 1, spacing=[0, 1, 3, 4.5]).to_latex()
+    # -hr/(hl (hl + hr)) = -2/3 with hl = 1, hr = 2
+    assert "(-0.666667)(1) + (0.5)(2) + (0.166667)(4)" in tex and "0.6666666" not in tex
+
+
+# kills src/gradkit/explain.py:1238:26:boolop:0 (plan.periodic and any(...) ->
+# or): on a periodic axis only stencils that cross an end say they wrap.
+def test_explain_periodic_interior_point_does_not_wrap():
+    import gradkit
+
+    f = np.sin(np.arange(8.0))
+    assert "wraps" not in gradkit.explain(f, 3, boundary="periodic").scheme
+    assert "(wraps around the end)" in gradkit.explain(f, 0, boundary="periodic").scheme
