@@ -119,6 +119,25 @@ SUBSETS = {
 }
 EXTRA = [T + "test_mutation_kills.py"]   # the tests written for the survivors
 
+# --wide: the rest of make test that exercises a file, for re-running the
+# survivors of the subsets (a subset is a fast stand-in for make test; a
+# mutant that survives it is only a survivor if the wider tests miss it too).
+WIDE = {
+    "src/gradkit/kernels/chunked.py": [T + "dask"],
+    "src/gradkit/kernels/dispatch.py": [T + "dask", T + "backends"],
+    "src/gradkit/kernels/generic.py": [T + "backends"],
+    "src/gradkit/kernels/_threads.py": [T + "test_processes.py"],
+    "src/gradkit/cli.py": [T + "test_cli_compute.py"],
+    "src/gradkit/compat.py": [T + "conformance", T + "upstream"],
+    "src/gradkit/_args.py": [T + "conformance", T + "properties"],
+    "src/gradkit/stencils.py": [T + "properties", T + "test_convergence.py"],
+}
+WIDE_EXPLAIN = [T + "test_explain_operator.py", T + "test_docs.py", T + "test_cli.py"]
+
+
+def wide_args(file: str) -> list[str]:
+    return WIDE_EXPLAIN if file.startswith("src/gradkit/explain") else WIDE.get(file, [])
+
 
 def subset_args(group: str, extra: bool) -> list[str]:
     args = list(SUBSETS[group])
@@ -349,6 +368,9 @@ def run(ns) -> None:
         jit = is_jit(m)
         clean = base[f"{g}:warm"] + (base["kernels:jit"] - base["kernels:warm"] if jit else 0.0)
         timeout = ns.factor * clean
+        more = wide_args(m.file) if ns.wide else []
+        if more:
+            timeout += 1200.0   # the wider tests' time is not in the baseline
         try:
             compile(m.apply(orig), m.file, "exec")
         except SyntaxError:
@@ -364,7 +386,7 @@ def run(ns) -> None:
             os.utime(dst, (now, max(now, st.st_mtime + 2)))   # never the original stamp
             if jit and m.file != JIT_FILE:
                 saved = bump_jit_file(m.id)
-            outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra), fresh_scratch(), timeout)
+            outcome, rc, dt, tail = run_pytest(subset_args(g, ns.extra) + more, fresh_scratch(), timeout)
         finally:
             dst.write_bytes(orig)
             os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
@@ -372,7 +394,7 @@ def run(ns) -> None:
                 restore(*saved)
         rec = dict(id=m.id, group=g, file=m.file, line=m.line, old=m.old.decode(), new=m.new.decode(),
                    outcome=outcome, rc=rc, seconds=round(dt, 1), timeout=round(timeout, 1), jit=jit,
-                   extra=bool(ns.extra), tail=tail if outcome != "killed" else tail[-300:])
+                   extra=bool(ns.extra), wide=bool(ns.wide), tail=tail if outcome != "killed" else tail[-300:])
         with out_path.open("a") as f:
             f.write(json.dumps(rec) + "\n")
         print(f"[{k + 1}/{len(todo)}] {outcome:8s} {dt:6.1f}s {m.id} {m.old.decode()!r}->{m.new.decode()!r}",
@@ -411,6 +433,7 @@ def main() -> None:
     r.add_argument("--ids", required=True)
     r.add_argument("--factor", type=float, default=3.0)
     r.add_argument("--extra", action="store_true", help="add tests/test_mutation_kills.py to every subset")
+    r.add_argument("--wide", action="store_true", help="add the wider tests of the mutated file (WIDE)")
     sub.add_parser("canary-jit")
     m = sub.add_parser("summary")
     m.add_argument("--run", nargs="+", required=True)
