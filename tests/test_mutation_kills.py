@@ -500,3 +500,20 @@ def test_explain_periodic_interior_point_does_not_wrap():
     f = np.sin(np.arange(8.0))
     assert "wraps" not in gradkit.explain(f, 3, boundary="periodic").scheme
     assert "(wraps around the end)" in gradkit.explain(f, 0, boundary="periodic").scheme
+
+
+# kills src/gradkit/_args.py:780:16:raise:0 (raise -> pass): one array given
+# twice in out= would hold only the last component; it is refused.
+def test_out_with_the_same_array_twice_is_refused():
+    import gradkit
+
+    f = np.random.default_rng(5).random((4, 5))
+    o = np.zeros_like(f)
+    with pytest.raises(ValueError, match=r"out\[0\] and out\[1\] are the same array"):
+        gradkit.gradient(f, out=(o, o))
+    assert not o.any()  # nothing written
+    a, b = np.empty_like(f), np.empty_like(f)
+    got = gradkit.gradient(f, out=(a, b))
+    assert got[0] is a and got[1] is b
+    for g, w in zip(got, np.gradient(f)):
+        np.testing.assert_array_equal(g, w)
