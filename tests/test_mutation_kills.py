@@ -517,3 +517,13 @@ def test_out_with_the_same_array_twice_is_refused():
     assert got[0] is a and got[1] is b
     for g, w in zip(got, np.gradient(f)):
         np.testing.assert_array_equal(g, w)
+
+
+# kills src/gradkit/cli.py:582:46:int:1 (len(token) > 1 -> > 0): a lone "-"
+# (standard input elsewhere) is an unexpected argument to explain, not an
+# unknown option.
+def test_cli_lone_dash_is_an_unexpected_argument(capsys):
+    code = main(["explain", "1", "2", "3", "--at", "1", "-"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "unexpected argument '-'" in err and "unknown option" not in err
