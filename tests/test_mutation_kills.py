@@ -527,3 +527,23 @@ def test_cli_lone_dash_is_an_unexpected_argument(capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "unexpected argument '-'" in err and "unknown option" not in err
+
+
+# Written for src/gradkit/stencils.py:985:90:bool:0 (_plan_uncached(traced=False
+# -> True)), which proved equivalent (tools/mutation/results/equivalent.txt);
+# kept as the only bit-for-bit check of a long coordinate axis (beyond
+# HASH_ALWAYS_BELOW, planned without hashing) in gradient, derivative and
+# the drop-in.
+def test_long_coordinate_axes_match_numpy_bit_for_bit():
+    import gradkit
+    from gradkit import stencils
+    from gradkit.compat import numpy_gradient
+
+    n = stencils.HASH_ALWAYS_BELOW + 4099
+    x = np.cumsum(np.random.default_rng(8).random(n) + 0.01)
+    f = np.sin(x)
+    for edge_order in (1, 2):
+        want = np.gradient(f, x, edge_order=edge_order)
+        np.testing.assert_array_equal(gradkit.derivative(f, 1, spacing=x, edge_order=edge_order), want)
+        np.testing.assert_array_equal(gradkit.gradient(f, spacing=(x,), edge_order=edge_order)[0], want)
+        np.testing.assert_array_equal(numpy_gradient(f, x, edge_order=edge_order), want)
