@@ -995,8 +995,9 @@ def _coordinate_condition(spacing: Any) -> float:
         steps = np.abs(np.diff(x))
         steps = steps[steps > 0]
         if steps.size:
-            worst = max(worst, float(np.abs(x).max() / steps.min()))
-    return worst
+            with np.errstate(over="ignore"):  # a subnormal step: the condition is beyond the float range
+                worst = max(worst, float(np.abs(x).max() / steps.min()))
+    return min(worst, 1e300)  # finite, so that the tolerance stays a number
 
 
 def _coordinate_args(args: Sequence[Any], kwargs: dict) -> list:
